@@ -1,0 +1,94 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/time.h"
+
+namespace sipsentry::engine {
+
+enum class Transport {
+  kUdp,  // phone code 0; retransmits on RFC 3261's schedule
+  kTcp,  // phone code 1; no retransmissions, the budget is a plain wait
+  kTls,  // phone code 3; as TCP, plus handshake and certificate checks
+};
+
+/// "udp", "tcp" or "tls".
+const char* to_string(Transport transport);
+
+/// One server of a line's ordered list (spec.md §1).
+struct Server {
+  std::string name;     // metric label; default "address:port"
+  std::string address;  // IP address or DNS name
+  uint16_t port = 5060;
+  Transport transport = Transport::kUdp;
+  Millis expires = 3600s;  // registration expiry asked for ("TTL")
+
+  friend bool operator==(const Server&, const Server&) = default;
+};
+
+/// RFC 3261 timers.
+struct Timers {
+  Millis t1 = 500ms;
+  Millis t2 = 4s;
+  Millis t4 = 5s;
+
+  friend bool operator==(const Timers&, const Timers&) = default;
+};
+
+/// How long a non-last server is given before it is declared unavailable
+/// (spec.md §3): a number of retransmissions (phone "V3") or a period ("V2").
+struct RetryPolicy {
+  enum class Mode { kCount, kPeriod };
+  Mode mode = Mode::kCount;
+  int count = 3;          // used in kCount mode
+  Millis period = 0ms;    // used in kPeriod mode
+
+  friend bool operator==(const RetryPolicy&, const RetryPolicy&) = default;
+};
+
+struct FailbackSettings {
+  bool enabled = true;
+  Millis interval = 1800s;
+  bool unregister_previous = false;  // send Expires: 0 to the backup after failback
+
+  friend bool operator==(const FailbackSettings&, const FailbackSettings&) = default;
+};
+
+/// A scheduled test call (spec.md §6).
+struct TestCallSettings {
+  std::string target;  // request URI, e.g. "sip:*43@pbx.example.com"
+  Millis interval = 15min;
+  Millis duration = 5s;       // how long an answered call is held before BYE
+  Millis ring_timeout = 30s;  // CANCEL when no final answer by then
+  std::optional<int> expected_status;  // default: any 2xx counts as success
+
+  friend bool operator==(const TestCallSettings&, const TestCallSettings&) = default;
+};
+
+/// Everything the engine needs to behave like the phone for one line.
+/// Credentials are not here: the engine never needs them.
+struct LineSettings {
+  std::string name;
+  std::string user;
+  std::string domain;
+  std::string display_name;
+  std::vector<Server> servers;  // primary first; 1 to 8
+
+  Timers timers;
+  RetryPolicy retry;
+  Millis register_retry_interval = 30s;
+  double refresh_ratio = 0.9;
+  Millis keepalive_interval = 30s;  // 0 = off
+  std::vector<int> unavailable_codes = {500, 503};
+  FailbackSettings failback;
+  Millis observe_interval = 60s;  // 0 = off
+  bool unregister_on_exit = false;
+  std::optional<TestCallSettings> test_call;
+
+  friend bool operator==(const LineSettings&, const LineSettings&) = default;
+};
+
+}  // namespace sipsentry::engine
