@@ -48,8 +48,8 @@ RequestPlan plan_request(const LineSettings& settings, size_t index, Method meth
                          BudgetKind kind) {
   RequestPlan plan;
   plan.budget = request_budget(settings.timers, settings.retry, kind, method);
-  plan.sends = send_offsets(settings.timers, plan.budget, settings.servers.at(index).transport,
-                            method);
+  plan.sends =
+      send_offsets(settings.timers, plan.budget, settings.servers.at(index).transport, method);
   return plan;
 }
 

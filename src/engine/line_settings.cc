@@ -4,9 +4,12 @@ namespace sipsentry::engine {
 
 const char* to_string(Transport transport) {
   switch (transport) {
-    case Transport::kUdp: return "udp";
-    case Transport::kTcp: return "tcp";
-    case Transport::kTls: return "tls";
+    case Transport::kUdp:
+      return "udp";
+    case Transport::kTcp:
+      return "tcp";
+    case Transport::kTls:
+      return "tls";
   }
   return "?";
 }

@@ -43,8 +43,8 @@ struct Timers {
 struct RetryPolicy {
   enum class Mode { kCount, kPeriod };
   Mode mode = Mode::kCount;
-  int count = 3;          // used in kCount mode
-  Millis period = 0ms;    // used in kPeriod mode
+  int count = 3;        // used in kCount mode
+  Millis period = 0ms;  // used in kPeriod mode
 
   friend bool operator==(const RetryPolicy&, const RetryPolicy&) = default;
 };
@@ -61,8 +61,8 @@ struct FailbackSettings {
 struct TestCallSettings {
   std::string target;  // request URI, e.g. "sip:*43@pbx.example.com"
   Millis interval = 15min;
-  Millis duration = 5s;       // how long an answered call is held before BYE
-  Millis ring_timeout = 30s;  // CANCEL when no final answer by then
+  Millis duration = 5s;                // how long an answered call is held before BYE
+  Millis ring_timeout = 30s;           // CANCEL when no final answer by then
   std::optional<int> expected_status;  // default: any 2xx counts as success
 
   friend bool operator==(const TestCallSettings&, const TestCallSettings&) = default;

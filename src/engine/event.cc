@@ -1,0 +1,43 @@
+#include "engine/event.h"
+
+#include "engine/action.h"
+
+namespace sipsentry::engine {
+
+const char* to_string(FailbackProbe::Result result) {
+  switch (result) {
+    case FailbackProbe::Result::kSuccess:
+      return "success";
+    case FailbackProbe::Result::kUnavailable:
+      return "unavailable";
+    case FailbackProbe::Result::kRejected:
+      return "rejected";
+  }
+  return "unknown";
+}
+
+const char* to_string(TimerKind kind) {
+  switch (kind) {
+    case TimerKind::kBudget:
+      return "budget";
+    case TimerKind::kRefresh:
+      return "refresh";
+    case TimerKind::kKeepalive:
+      return "keepalive";
+    case TimerKind::kFailback:
+      return "failback";
+    case TimerKind::kRegisterRetry:
+      return "register_retry";
+    case TimerKind::kObserve:
+      return "observe";
+    case TimerKind::kTestCall:
+      return "test_call";
+    case TimerKind::kCallHold:
+      return "call_hold";
+    case TimerKind::kRingTimeout:
+      return "ring_timeout";
+  }
+  return "unknown";
+}
+
+}  // namespace sipsentry::engine

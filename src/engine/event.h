@@ -1,0 +1,87 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "engine/line_state.h"
+#include "engine/method.h"
+#include "engine/outcome.h"
+#include "engine/time.h"
+
+namespace sipsentry::engine {
+
+/// What happened on a line. Events carry what spec.md §8's metrics and the
+/// event log need; servers are indexes into the line's server list.
+
+/// The line's state changed.
+struct StateChanged {
+  LineState from{};
+  LineState to{};
+  std::optional<Reason> reason{};  // why, when the new state is a failure
+};
+
+/// A server granted (or renewed) the line's registration.
+struct Registered {
+  size_t server{};
+  Millis expires{};  // granted expiry, counted from the event's time
+  bool refresh{};    // a renewal on the same server
+};
+
+/// The line moved away from `from` because a request found it unavailable.
+struct Failover {
+  size_t from{};
+  size_t to{};
+  Method method{};     // the request that found `from` unavailable
+  Reason reason{};     // why `from` was unavailable
+  Millis detection{};  // from that request's first send to the decision
+};
+
+/// The line moved back to the primary after a successful failback probe.
+struct Failback {
+  size_t from{};
+  size_t to{};
+};
+
+/// The result of one failback probe to the primary.
+struct FailbackProbe {
+  enum class Result { kSuccess, kUnavailable, kRejected };
+  Result result{};
+  std::optional<Reason> reason{};
+};
+
+/// Every server was unavailable: the failover failed.
+struct RegisterFailure {
+  Reason last_reason{};
+};
+
+/// A request reached its final outcome.
+struct RequestFinished {
+  size_t server{};
+  Method method{};
+  bool available;                  // the server answered (any response but an unavailable one)
+  std::string outcome{};           // "2xx" … "6xx" or a reason label
+  std::optional<Reason> reason{};  // set when the request failed
+  Millis duration{};               // from the first send to the final outcome
+};
+
+/// A test call ended (spec.md §6).
+struct TestCallFinished {
+  std::string result{};  // "answered", a status code, or "unavailable"
+  std::optional<size_t> invite_server{};
+  std::optional<size_t> bye_server{};
+  std::optional<Millis> setup_to_first_18x{};
+  std::optional<Millis> setup_to_answer{};
+};
+
+const char* to_string(FailbackProbe::Result result);
+
+struct Event {
+  Millis at{};
+  std::variant<StateChanged, Registered, Failover, Failback, FailbackProbe, RegisterFailure,
+               RequestFinished, TestCallFinished>
+      what{};
+};
+
+}  // namespace sipsentry::engine

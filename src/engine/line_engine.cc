@@ -1,0 +1,231 @@
+#include "engine/line_engine.h"
+
+#include <utility>
+
+namespace sipsentry::engine {
+
+LineEngine::LineEngine(LineSettings settings)
+    : settings_(std::move(settings)),
+      server_dialogs_(settings_.servers.size()),
+      embargo_until_(settings_.servers.size(), 0ms) {}
+
+Actions LineEngine::take() {
+  return std::exchange(out_, {});
+}
+
+Actions LineEngine::start(Millis now) {
+  now_ = now;
+  begin_walk(Method::kRegister, std::nullopt, std::nullopt, 0ms);
+  if (settings_.observe_interval > 0ms) on_observe_timer();
+  if (settings_.test_call) start_timer(TimerKind::kTestCall, settings_.test_call->interval);
+  return take();
+}
+
+Actions LineEngine::stop(Millis now) {
+  now_ = now;
+  for (const auto& [id, request] : pending_) {
+    out_.push_back(AbandonRequest{id});
+    cancel_timer(TimerKind::kBudget, id);
+  }
+  pending_.clear();
+  for (TimerKind kind :
+       {TimerKind::kRefresh, TimerKind::kKeepalive, TimerKind::kFailback, TimerKind::kRegisterRetry,
+        TimerKind::kObserve, TimerKind::kTestCall, TimerKind::kCallHold, TimerKind::kRingTimeout})
+    cancel_timer(kind);
+  if (settings_.unregister_on_exit && current_)
+    send(Purpose::kUnregister, Method::kRegister, *current_, registration_dialog(*current_),
+         list_budget(*current_), 0ms);
+  stopped_ = true;
+  return take();
+}
+
+Actions LineEngine::on_outcome(Millis now, RequestId id, const Outcome& outcome) {
+  now_ = now;
+  auto found = pending_.find(id);
+  if (found == pending_.end()) return take();
+  if (outcome.provisional()) {
+    if (found->second.method == Method::kInvite) on_call_provisional(id, outcome);
+    return take();
+  }
+  Pending request = found->second;
+  pending_.erase(found);
+  cancel_timer(TimerKind::kBudget, id);
+  finish(id, request, outcome);
+  return take();
+}
+
+Actions LineEngine::on_connected(Millis now, RequestId id) {
+  now_ = now;
+  if (auto found = pending_.find(id); found != pending_.end()) found->second.connected = true;
+  return take();
+}
+
+Actions LineEngine::on_timer(Millis now, TimerId id) {
+  now_ = now;
+  if (stopped_) return take();
+  switch (id.kind) {
+    case TimerKind::kBudget:
+      timed_out(id.key);
+      break;
+    case TimerKind::kRefresh:
+      on_refresh_timer();
+      break;
+    case TimerKind::kKeepalive:
+      on_keepalive_timer();
+      break;
+    case TimerKind::kFailback:
+      on_failback_timer();
+      break;
+    case TimerKind::kRegisterRetry:
+      begin_walk(Method::kRegister, std::nullopt, std::nullopt, 0ms);
+      break;
+    case TimerKind::kObserve:
+      on_observe_timer();
+      break;
+    case TimerKind::kTestCall:
+      on_test_call_timer();
+      break;
+    case TimerKind::kCallHold:
+      on_hold_timer();
+      break;
+    case TimerKind::kRingTimeout:
+      on_ring_timeout();
+      break;
+  }
+  return take();
+}
+
+Actions LineEngine::place_test_call(Millis now) {
+  now_ = now;
+  if (settings_.test_call && !call_ && !stopped_) begin_call();
+  return take();
+}
+
+RequestId LineEngine::send(Purpose purpose, Method method, size_t server, DialogId dialog,
+                           BudgetKind kind, std::optional<Millis> expires, bool authorize) {
+  RequestId id = next_request_++;
+  RequestPlan plan = plan_request(settings_, server, method, kind);
+  // CANCEL repeats the CSeq number of the INVITE it cancels.
+  uint32_t cseq = dialog == kOneOff           ? 1
+                  : method == Method::kCancel ? cseqs_[dialog]
+                                              : ++cseqs_[dialog];
+  out_.push_back(
+      SendRequest{id, method, server, dialog, cseq, plan.budget, plan.sends, expires, authorize});
+  pending_[id] = Pending{purpose, method, server, dialog, now_, authorize, false, expires};
+  start_timer(TimerKind::kBudget, plan.budget, id);
+  return id;
+}
+
+void LineEngine::send_ack(size_t server, DialogId dialog) {
+  // ACK for a 2xx is its own transaction with no response: nothing to track.
+  out_.push_back(SendRequest{next_request_++,
+                             Method::kAck,
+                             server,
+                             dialog,
+                             cseqs_[dialog],
+                             0ms,
+                             {0ms},
+                             std::nullopt,
+                             false});
+}
+
+void LineEngine::finish(RequestId, const Pending& request, const Outcome& outcome) {
+  Verdict verdict = classify(outcome, settings_.unavailable_codes);
+  if (verdict.kind == Verdict::Kind::kChallenge && request.authorized)
+    verdict = {Verdict::Kind::kFailed, {Reason::Kind::kAuthFailed, outcome.status}};
+  bool available = verdict.kind != Verdict::Kind::kUnavailable;
+  std::optional<Reason> reason;
+  if (verdict.kind == Verdict::Kind::kUnavailable || verdict.kind == Verdict::Kind::kFailed)
+    reason = verdict.reason;
+  emit(RequestFinished{request.server, request.method, available,
+                       outcome_label(verdict, outcome.status), reason, now_ - request.first_sent});
+  if (!available && outcome.retry_after)
+    embargo_until_[request.server] = now_ + *outcome.retry_after;
+  if (verdict.kind == Verdict::Kind::kChallenge) {
+    // One digest answer per request: same dialog, next CSeq, a fresh budget.
+    send(request.purpose, request.method, request.server, request.dialog,
+         request.purpose == Purpose::kFailbackProbe ? BudgetKind::kFull
+                                                    : list_budget(request.server),
+         request.expires, true);
+    return;
+  }
+  dispatch(request, verdict, outcome);
+}
+
+void LineEngine::timed_out(RequestId id) {
+  auto found = pending_.find(id);
+  if (found == pending_.end()) return;
+  Pending request = found->second;
+  pending_.erase(found);
+  out_.push_back(AbandonRequest{id});
+  bool connect_pending =
+      settings_.servers[request.server].transport != Transport::kUdp && !request.connected;
+  Reason reason{connect_pending ? Reason::Kind::kTcpTimeout : Reason::Kind::kTimeout, 0};
+  Verdict verdict{Verdict::Kind::kUnavailable, reason};
+  emit(RequestFinished{request.server, request.method, false, reason.label(), reason,
+                       now_ - request.first_sent});
+  dispatch(request, verdict, Outcome{});
+}
+
+void LineEngine::dispatch(const Pending& request, const Verdict& verdict, const Outcome& outcome) {
+  if (stopped_) return;
+  switch (request.purpose) {
+    case Purpose::kWalk:
+      on_walk_outcome(request, verdict, outcome);
+      break;
+    case Purpose::kRefresh:
+      on_refresh_outcome(request, verdict, outcome);
+      break;
+    case Purpose::kKeepalive:
+      on_keepalive_outcome(request, verdict);
+      break;
+    case Purpose::kFailbackProbe:
+      on_failback_outcome(request, verdict, outcome);
+      break;
+    case Purpose::kObserve:
+    case Purpose::kUnregister:
+      break;  // reported by RequestFinished; the line does not move
+    case Purpose::kInvite:
+    case Purpose::kBye:
+    case Purpose::kCancel:
+      on_call_outcome(request, verdict, outcome);
+      break;
+  }
+}
+
+void LineEngine::abandon(Purpose purpose) {
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.purpose != purpose) {
+      ++it;
+      continue;
+    }
+    out_.push_back(AbandonRequest{it->first});
+    cancel_timer(TimerKind::kBudget, it->first);
+    it = pending_.erase(it);
+  }
+}
+
+void LineEngine::start_timer(TimerKind kind, Millis delay, uint64_t key) {
+  out_.push_back(StartTimer{{kind, key}, delay});
+}
+
+void LineEngine::cancel_timer(TimerKind kind, uint64_t key) {
+  out_.push_back(CancelTimer{{kind, key}});
+}
+
+void LineEngine::set_state(LineState state, std::optional<Reason> reason) {
+  if (state == state_) return;
+  emit(StateChanged{state_, state, reason});
+  state_ = state;
+}
+
+DialogId LineEngine::registration_dialog(size_t server) {
+  if (!server_dialogs_[server]) server_dialogs_[server] = new_dialog();
+  return *server_dialogs_[server];
+}
+
+BudgetKind LineEngine::list_budget(size_t server) const {
+  return budget_kind_for(server, settings_.servers.size());
+}
+
+}  // namespace sipsentry::engine

@@ -1,0 +1,114 @@
+// Register failover (spec.md §4): walk the servers in order from the primary,
+// give each its budget, and stay on the first that grants the registration.
+#include "engine/line_engine.h"
+
+namespace sipsentry::engine {
+
+void LineEngine::begin_walk(Method trigger, std::optional<size_t> failed,
+                            std::optional<Reason> reason, Millis detection) {
+  leave_registration();
+  cancel_timer(TimerKind::kRegisterRetry);
+  abandon(Purpose::kWalk);
+  Walk walk{
+      .trigger = trigger, .first_reason = reason, .detection = detection, .last_reason = reason};
+  // The server that just failed counts as tried: a walk visits each server once.
+  for (size_t i = 0; i < settings_.servers.size(); ++i)
+    if (i != failed) walk.order.push_back(i);
+  walk_ = std::move(walk);
+  set_state(LineState::kRegistering, reason);
+  walk_next();
+}
+
+void LineEngine::walk_next() {
+  if (walk_->next >= walk_->order.size()) {
+    failover_failure();
+    return;
+  }
+  size_t server = walk_->order[walk_->next++];
+  send(Purpose::kWalk, Method::kRegister, server, registration_dialog(server), list_budget(server),
+       settings_.servers[server].expires);
+}
+
+void LineEngine::on_walk_outcome(const Pending& request, const Verdict& verdict,
+                                 const Outcome& outcome) {
+  if (!walk_) return;
+  switch (verdict.kind) {
+    case Verdict::Kind::kSuccess: {
+      Walk walk = *walk_;
+      walk_.reset();
+      size_t from = last_server_;
+      registered_on(request.server, request.dialog, outcome, false);
+      if (request.server != from)
+        emit(Failover{from, request.server, walk.trigger, walk.first_reason.value_or(Reason{}),
+                      walk.detection});
+      resume_call_after_walk(true);
+      return;
+    }
+    case Verdict::Kind::kUnavailable:
+      if (!walk_->first_reason) {
+        walk_->first_reason = verdict.reason;
+        walk_->detection = now_ - request.first_sent;
+      }
+      walk_->last_reason = verdict.reason;
+      walk_next();
+      return;
+    case Verdict::Kind::kFailed:
+    case Verdict::Kind::kChallenge:
+      // The server answered: it is up, so this is no reason to fail over.
+      walk_.reset();
+      registration_refused(verdict.reason);
+      resume_call_after_walk(false);
+      return;
+  }
+}
+
+void LineEngine::failover_failure() {
+  Reason reason = walk_->last_reason.value_or(Reason{});
+  walk_.reset();
+  set_state(LineState::kUnregistered, reason);
+  emit(RegisterFailure{reason});
+  start_timer(TimerKind::kRegisterRetry, settings_.register_retry_interval);
+  resume_call_after_walk(false);
+}
+
+void LineEngine::registration_refused(const Reason& reason) {
+  leave_registration();
+  set_state(
+      reason.kind == Reason::Kind::kAuthFailed ? LineState::kAuthFailed : LineState::kRejected,
+      reason);
+  start_timer(TimerKind::kRegisterRetry, settings_.register_retry_interval);
+}
+
+void LineEngine::registered_on(size_t server, DialogId dialog, const Outcome& outcome,
+                               bool refresh) {
+  const Server& target = settings_.servers[server];
+  Millis granted = outcome.expires && *outcome.expires > 0ms ? *outcome.expires : target.expires;
+  bool moved = current_ != server;
+  current_ = server;
+  last_server_ = server;
+  server_dialogs_[server] = dialog;
+  set_state(LineState::kRegistered);
+  emit(Registered{server, granted, refresh});
+  auto refresh_after = std::chrono::duration_cast<Millis>(granted * settings_.refresh_ratio);
+  start_timer(TimerKind::kRefresh, refresh_after);
+  if (!moved) return;
+  if (settings_.keepalive_interval > 0ms)
+    start_timer(TimerKind::kKeepalive, settings_.keepalive_interval);
+  if (server != 0 && settings_.failback.enabled)
+    start_timer(TimerKind::kFailback, settings_.failback.interval);
+  else
+    cancel_timer(TimerKind::kFailback);
+}
+
+void LineEngine::leave_registration() {
+  if (!current_) return;
+  current_.reset();
+  cancel_timer(TimerKind::kRefresh);
+  cancel_timer(TimerKind::kKeepalive);
+  cancel_timer(TimerKind::kFailback);
+  abandon(Purpose::kRefresh);
+  abandon(Purpose::kKeepalive);
+  abandon(Purpose::kFailbackProbe);
+}
+
+}  // namespace sipsentry::engine

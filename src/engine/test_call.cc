@@ -1,0 +1,114 @@
+// INVITE and BYE failover (spec.md §6): a test call goes through the server
+// the line is registered with; when that server is unavailable the line
+// registers elsewhere first, and the INVITE or BYE then goes through there.
+#include "engine/line_engine.h"
+
+namespace sipsentry::engine {
+
+void LineEngine::on_test_call_timer() {
+  start_timer(TimerKind::kTestCall, settings_.test_call->interval);
+  if (!call_) begin_call();
+}
+
+void LineEngine::begin_call() {
+  call_ = Call{.dialog = new_dialog(), .started = now_};
+  if (!current_) {
+    end_call("unavailable");
+    return;
+  }
+  send_call_request(Method::kInvite);
+}
+
+void LineEngine::send_call_request(Method method) {
+  size_t server = *current_;
+  call_->server = server;
+  Purpose purpose = method == Method::kInvite ? Purpose::kInvite : Purpose::kBye;
+  RequestId id = send(purpose, method, server, call_->dialog, list_budget(server));
+  if (method == Method::kInvite) {
+    call_->phase = Call::Phase::kInviting;
+    call_->invite = id;
+    call_->invite_server = server;
+  } else {
+    call_->phase = Call::Phase::kHangingUp;
+  }
+}
+
+void LineEngine::on_call_provisional(RequestId id, const Outcome& outcome) {
+  if (!call_ || call_->invite != id) return;
+  if (outcome.status >= 180 && !call_->first_18x) call_->first_18x = now_ - call_->started;
+  if (call_->phase != Call::Phase::kInviting) return;
+  // The server answered: no failover for this INVITE, only the ring timeout.
+  call_->phase = Call::Phase::kRinging;
+  cancel_timer(TimerKind::kBudget, id);
+  Millis rung = now_ - pending_.at(id).first_sent;
+  start_timer(TimerKind::kRingTimeout, settings_.test_call->ring_timeout - rung);
+}
+
+void LineEngine::on_call_outcome(const Pending& request, const Verdict& verdict,
+                                 const Outcome& outcome) {
+  if (!call_ || request.dialog != call_->dialog) return;
+  bool unavailable = verdict.kind == Verdict::Kind::kUnavailable;
+  if (request.method == Method::kCancel) {
+    if (unavailable) on_call_server_unavailable(request, verdict.reason);
+    return;
+  }
+  if (request.method == Method::kBye) {
+    if (unavailable) return on_call_server_unavailable(request, verdict.reason);
+    return end_call("answered");
+  }
+  if (verdict.kind == Verdict::Kind::kSuccess) {
+    call_->phase = Call::Phase::kAnswered;
+    call_->answered = now_ - call_->started;
+    cancel_timer(TimerKind::kRingTimeout);
+    send_ack(request.server, request.dialog);
+    start_timer(TimerKind::kCallHold, settings_.test_call->duration);
+    return;
+  }
+  if (unavailable && call_->phase == Call::Phase::kInviting)
+    return on_call_server_unavailable(request, verdict.reason);
+  // After a 1xx the server is up: any final answer, or none, is the result.
+  end_call(outcome.status ? std::to_string(outcome.status) : "408");
+}
+
+void LineEngine::on_call_server_unavailable(const Pending& request, const Reason& reason) {
+  if (request.method == Method::kCancel) {
+    abandon(Purpose::kInvite);
+    end_call("unavailable");
+  } else {
+    call_->phase = Call::Phase::kAwaitingRegistration;
+    call_->waiting_method = request.method;
+  }
+  begin_walk(request.method, request.server, reason, now_ - request.first_sent);
+}
+
+void LineEngine::resume_call_after_walk(bool registered) {
+  if (!call_ || call_->phase != Call::Phase::kAwaitingRegistration) return;
+  if (registered) return send_call_request(call_->waiting_method);
+  // An answered call that cannot be hung up anywhere still was answered.
+  end_call(call_->waiting_method == Method::kBye ? "answered" : "unavailable");
+}
+
+void LineEngine::on_ring_timeout() {
+  if (!call_ || call_->phase != Call::Phase::kRinging) return;
+  send(Purpose::kCancel, Method::kCancel, *call_->server, call_->dialog,
+       list_budget(*call_->server));
+  // The INVITE should now end with 487; give it 64*T1 before giving up.
+  start_timer(TimerKind::kBudget, settings_.timers.t1 * 64, call_->invite);
+}
+
+void LineEngine::on_hold_timer() {
+  if (!call_ || call_->phase != Call::Phase::kAnswered) return;
+  send_call_request(Method::kBye);
+}
+
+void LineEngine::end_call(std::string result) {
+  std::optional<size_t> bye_server;
+  if (call_->phase == Call::Phase::kHangingUp) bye_server = call_->server;
+  emit(TestCallFinished{std::move(result), call_->invite_server, bye_server, call_->first_18x,
+                        call_->answered});
+  cancel_timer(TimerKind::kRingTimeout);
+  cancel_timer(TimerKind::kCallHold);
+  call_.reset();
+}
+
+}  // namespace sipsentry::engine
