@@ -1,0 +1,65 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "engine/virtual_driver.h"
+
+namespace sipsentry::engine::testing {
+
+/// Two UDP servers, the defaults of spec.md §10, and nothing periodic unless
+/// a test turns it on, so that every wire send in a test is one it expects.
+inline LineSettings two_server_line() {
+  LineSettings line;
+  line.name = "reception";
+  line.user = "1001";
+  line.domain = "pbx.example.com";
+  line.servers = {Server{.name = "pbx-a", .address = "192.0.2.10"},
+                  Server{.name = "pbx-b", .address = "192.0.2.11"}};
+  line.keepalive_interval = 0ms;
+  line.observe_interval = 0ms;
+  return line;
+}
+
+/// Scripted servers: each server index answers every request with a fixed
+/// outcome, or stays silent; `set` changes a server's behaviour mid-test.
+class ScriptedServers {
+ public:
+  void set(size_t server, std::optional<Outcome> outcome) { behaviour_[server] = outcome; }
+  void silent(size_t server) { set(server, std::nullopt); }
+  void answer(size_t server, int status) { set(server, Outcome::response(status)); }
+  void fail(size_t server, TransportError error) { set(server, Outcome::failure(error)); }
+
+  VirtualDriver::Responder responder() {
+    return [this](const SendRequest& request, Millis) -> std::optional<VirtualDriver::Reply> {
+      auto found = behaviour_.find(request.server);
+      if (found == behaviour_.end() || !found->second) return std::nullopt;
+      return VirtualDriver::Reply{0ms, *found->second};
+    };
+  }
+
+ private:
+  std::map<size_t, std::optional<Outcome>> behaviour_;
+};
+
+/// The wire sends of `driver` to `server` with `method`, as times.
+inline std::vector<Millis> send_times(const VirtualDriver& driver, size_t server, Method method) {
+  std::vector<Millis> times;
+  for (const WireSend& send : driver.wire())
+    if (send.request.server == server && send.request.method == method) times.push_back(send.at);
+  return times;
+}
+
+/// The events of type T that `driver` recorded, with their times.
+template <typename T>
+std::vector<std::pair<Millis, T>> events_of(const VirtualDriver& driver) {
+  std::vector<std::pair<Millis, T>> found;
+  for (const Event& event : driver.events())
+    if (auto* what = std::get_if<T>(&event.what)) found.emplace_back(event.at, *what);
+  return found;
+}
+
+}  // namespace sipsentry::engine::testing
