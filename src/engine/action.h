@@ -22,9 +22,27 @@ using RequestId = uint64_t;
 using DialogId = uint32_t;
 inline constexpr DialogId kOneOff = 0;
 
+/// Why a request was sent: decides what its outcome does.
+enum class Purpose {
+  kWalk,           // REGISTER of a register walk
+  kRefresh,        // REGISTER renewing the current registration
+  kKeepalive,      // OPTIONS to the current server
+  kFailbackProbe,  // independent REGISTER to the primary
+  kObserve,        // OPTIONS to a server the line is not registered with
+  kUnregister,     // REGISTER Expires: 0; its outcome changes nothing
+  kInvite,         // a test call's INVITE
+  kBye,            // a test call's BYE
+  kCancel,         // a test call's CANCEL
+  kAck,            // a test call's ACK for 2xx: no response
+};
+
+/// "walk", "refresh", "keepalive", "failback_probe", …
+const char* to_string(Purpose purpose);
+
 /// Send a request to servers[server] and report its outcome under `id`.
 struct SendRequest {
   RequestId id{};
+  Purpose purpose{};
   Method method{};
   size_t server{};
   DialogId dialog{};

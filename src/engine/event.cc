@@ -16,6 +16,32 @@ const char* to_string(FailbackProbe::Result result) {
   return "unknown";
 }
 
+const char* to_string(Purpose purpose) {
+  switch (purpose) {
+    case Purpose::kWalk:
+      return "walk";
+    case Purpose::kRefresh:
+      return "refresh";
+    case Purpose::kKeepalive:
+      return "keepalive";
+    case Purpose::kFailbackProbe:
+      return "failback_probe";
+    case Purpose::kObserve:
+      return "observe";
+    case Purpose::kUnregister:
+      return "unregister";
+    case Purpose::kInvite:
+      return "invite";
+    case Purpose::kBye:
+      return "bye";
+    case Purpose::kCancel:
+      return "cancel";
+    case Purpose::kAck:
+      return "ack";
+  }
+  return "unknown";
+}
+
 const char* to_string(TimerKind kind) {
   switch (kind) {
     case TimerKind::kBudget:

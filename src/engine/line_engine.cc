@@ -109,8 +109,8 @@ RequestId LineEngine::send(Purpose purpose, Method method, size_t server, Dialog
   uint32_t cseq = dialog == kOneOff           ? 1
                   : method == Method::kCancel ? cseqs_[dialog]
                                               : ++cseqs_[dialog];
-  out_.push_back(
-      SendRequest{id, method, server, dialog, cseq, plan.budget, plan.sends, expires, authorize});
+  out_.push_back(SendRequest{id, purpose, method, server, dialog, cseq, plan.budget, plan.sends,
+                             expires, authorize});
   pending_[id] = Pending{purpose, method, server, dialog, now_, authorize, false, expires};
   start_timer(TimerKind::kBudget, plan.budget, id);
   return id;
@@ -119,6 +119,7 @@ RequestId LineEngine::send(Purpose purpose, Method method, size_t server, Dialog
 void LineEngine::send_ack(size_t server, DialogId dialog) {
   // ACK for a 2xx is its own transaction with no response: nothing to track.
   out_.push_back(SendRequest{next_request_++,
+                             Purpose::kAck,
                              Method::kAck,
                              server,
                              dialog,
@@ -182,6 +183,7 @@ void LineEngine::dispatch(const Pending& request, const Verdict& verdict, const 
     case Purpose::kFailbackProbe:
       on_failback_outcome(request, verdict, outcome);
       break;
+    case Purpose::kAck:
     case Purpose::kObserve:
     case Purpose::kUnregister:
       break;  // reported by RequestFinished; the line does not move

@@ -47,19 +47,6 @@ class LineEngine {
   Millis retry_after_until(size_t index) const { return embargo_until_.at(index); }
 
  private:
-  /// Why a request was sent: decides what its outcome does.
-  enum class Purpose {
-    kWalk,           // REGISTER of a register walk
-    kRefresh,        // REGISTER renewing the current registration
-    kKeepalive,      // OPTIONS to the current server
-    kFailbackProbe,  // independent REGISTER to the primary
-    kObserve,        // OPTIONS to a server the line is not registered with
-    kUnregister,     // REGISTER Expires: 0; its outcome changes nothing
-    kInvite,         // a test call's INVITE
-    kBye,            // a test call's BYE
-    kCancel,         // a test call's CANCEL
-  };
-
   struct Pending {
     Purpose purpose;
     Method method;
