@@ -139,7 +139,8 @@ void LineEngine::finish(RequestId, const Pending& request, const Outcome& outcom
   if (verdict.kind == Verdict::Kind::kUnavailable || verdict.kind == Verdict::Kind::kFailed)
     reason = verdict.reason;
   emit(RequestFinished{request.server, request.method, available,
-                       outcome_label(verdict, outcome.status), reason, now_ - request.first_sent});
+                       outcome_label(verdict, outcome.status), outcome.status, reason,
+                       now_ - request.first_sent});
   if (!available && outcome.retry_after)
     embargo_until_[request.server] = now_ + *outcome.retry_after;
   if (verdict.kind == Verdict::Kind::kChallenge) {
@@ -163,7 +164,7 @@ void LineEngine::timed_out(RequestId id) {
       settings_.servers[request.server].transport != Transport::kUdp && !request.connected;
   Reason reason{connect_pending ? Reason::Kind::kTcpTimeout : Reason::Kind::kTimeout, 0};
   Verdict verdict{Verdict::Kind::kUnavailable, reason};
-  emit(RequestFinished{request.server, request.method, false, reason.label(), reason,
+  emit(RequestFinished{request.server, request.method, false, reason.label(), 0, reason,
                        now_ - request.first_sent});
   dispatch(request, verdict, Outcome{});
 }

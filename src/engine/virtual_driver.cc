@@ -24,6 +24,11 @@ void VirtualDriver::respond(RequestId id, const Outcome& outcome) {
   apply(engine_.on_outcome(now_, id, outcome));
 }
 
+void VirtualDriver::put_on_wire(const WireSend& send) {
+  wire_.push_back(send);
+  journal_.push_back(send);
+}
+
 void VirtualDriver::forget(RequestId id) {
   in_flight_.erase(id);
   first_sent_.erase(id);
@@ -51,11 +56,12 @@ void VirtualDriver::apply_one(const Action& action) {
     timers_.erase(cancel->id);
   } else if (auto* event = std::get_if<Event>(&action)) {
     events_.push_back(*event);
+    journal_.push_back(*event);
   }
 }
 
 void VirtualDriver::send(const SendRequest& request) {
-  wire_.push_back(WireSend{now_, request, 0});
+  put_on_wire(WireSend{now_, request, 0});
   if (request.method == Method::kAck) return;  // no transaction, no answer
   in_flight_[request.id] = request;
   first_sent_[request.id] = now_;
@@ -94,7 +100,7 @@ void VirtualDriver::fire_next(Millis at) {
   for (auto& [id, attempt] : next_attempt_) {
     const SendRequest& request = in_flight_.at(id);
     if (attempt < request.sends.size() && first_sent_.at(id) + request.sends[attempt] == at) {
-      wire_.push_back(WireSend{at, request, static_cast<int>(attempt)});
+      put_on_wire(WireSend{at, request, static_cast<int>(attempt)});
       ++attempt;
       return;
     }

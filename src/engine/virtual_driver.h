@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <variant>
 #include <vector>
 
 #include "engine/action.h"
@@ -16,6 +17,9 @@ struct WireSend {
   SendRequest request;
   int attempt;  // 0 for the first send, k for the kth retransmission
 };
+
+/// A wire send or an event, in the order the engine produced them.
+using JournalEntry = std::variant<WireSend, Event>;
 
 /// Runs a LineEngine in virtual time: carries out its actions, fires its
 /// timers, puts planned UDP retransmissions on a virtual wire, and answers
@@ -45,6 +49,7 @@ class VirtualDriver {
   LineEngine& engine() { return engine_; }
   const std::vector<WireSend>& wire() const { return wire_; }
   const std::vector<Event>& events() const { return events_; }
+  const std::vector<JournalEntry>& journal() const { return journal_; }
   /// Requests whose first send went out and that have not finished.
   const std::map<RequestId, SendRequest>& in_flight() const { return in_flight_; }
   /// When timer `id` is due, if it is running.
@@ -62,6 +67,7 @@ class VirtualDriver {
   void apply_one(const Action& action);
   void send(const SendRequest& request);
   void forget(RequestId id);
+  void put_on_wire(const WireSend& send);
   std::optional<Millis> next_due() const;
   void fire_next(Millis at);
 
@@ -75,6 +81,7 @@ class VirtualDriver {
   std::map<RequestId, size_t> next_attempt_;
   std::vector<WireSend> wire_;
   std::vector<Event> events_;
+  std::vector<JournalEntry> journal_;
 };
 
 }  // namespace sipsentry::engine

@@ -1,0 +1,147 @@
+#include "cli/plan_printer.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <variant>
+
+#include "engine/budget.h"
+
+namespace sipsentry::cli {
+namespace {
+
+using engine::Millis;
+using namespace std::chrono_literals;
+
+std::string server_label(const engine::LineSettings& line, size_t index) {
+  return line.servers.at(index).name;
+}
+
+bool listed(const engine::SendRequest& request) {
+  return request.purpose != engine::Purpose::kKeepalive &&
+         request.purpose != engine::Purpose::kObserve;
+}
+
+std::string describe_send(const engine::WireSend& send) {
+  std::string what = engine::to_string(send.request.purpose);
+  std::replace(what.begin(), what.end(), '_', ' ');
+  if (send.attempt > 0) what += ", retransmission " + std::to_string(send.attempt);
+  if (send.request.authorize) what += ", with credentials";
+  if (send.request.expires && *send.request.expires == 0ms) what += ", Expires: 0";
+  return what;
+}
+
+/// Events worth a line: OPTIONS results and state changes are implied by
+/// the lines around them.
+bool shown(const engine::Event& event) {
+  if (auto* finished = std::get_if<engine::RequestFinished>(&event.what))
+    return finished->method != engine::Method::kOptions;
+  return !std::holds_alternative<engine::StateChanged>(event.what);
+}
+
+struct EventPrinter {
+  const engine::LineSettings& line;
+
+  std::string operator()(const engine::RequestFinished& finished) const {
+    std::string who = server_label(line, finished.server);
+    if (finished.available)
+      return who + " answered " + std::to_string(finished.status) + " after " +
+             format_duration(finished.duration);
+    return who + " unavailable: " + finished.outcome + " after " +
+           format_duration(finished.duration);
+  }
+  std::string operator()(const engine::Registered& registered) const {
+    return std::string(registered.refresh ? "registration renewed on " : "registered on ") +
+           server_label(line, registered.server) + ", expires in " +
+           format_duration(registered.expires);
+  }
+  std::string operator()(const engine::Failover& failover) const {
+    return "FAILOVER " + server_label(line, failover.from) + " -> " +
+           server_label(line, failover.to) + " (" + engine::to_string(failover.method) + ", " +
+           failover.reason.label() + ", detected in " + format_duration(failover.detection) + ")";
+  }
+  std::string operator()(const engine::Failback& failback) const {
+    return "FAILBACK " + server_label(line, failback.from) + " -> " +
+           server_label(line, failback.to);
+  }
+  std::string operator()(const engine::FailbackProbe& probe) const {
+    std::string text = std::string("failback probe ") + engine::to_string(probe.result);
+    if (probe.reason) text += " (" + probe.reason->label() + ")";
+    if (probe.result != engine::FailbackProbe::Result::kSuccess)
+      text += "; next probe in " + format_duration(line.failback.interval);
+    return text;
+  }
+  std::string operator()(const engine::RegisterFailure& failure) const {
+    return "FAILOVER FAILED: every server unavailable (last: " + failure.last_reason.label() +
+           "); walk again in " + format_duration(line.register_retry_interval);
+  }
+  std::string operator()(const engine::StateChanged& changed) const {
+    return std::string("state ") + engine::to_string(changed.to);
+  }
+  std::string operator()(const engine::TestCallFinished& call) const {
+    return "test call " + call.result;
+  }
+};
+
+void print_header(std::ostream& out, const engine::LineSettings& line, engine::Scenario scenario) {
+  out << "line " << line.name << ", scenario " << engine::to_string(scenario) << ": "
+      << engine::describe(scenario) << "\n";
+  for (size_t i = 0; i < line.servers.size(); ++i) {
+    const engine::Server& server = line.servers[i];
+    auto kind = engine::budget_kind_for(i, line.servers.size());
+    Millis budget =
+        engine::request_budget(line.timers, line.retry, kind, engine::Method::kRegister);
+    out << "  " << (i == 0 ? "primary " : "backup  ") << server.name << " "
+        << engine::to_string(server.transport) << " " << server.address << ":" << server.port
+        << ", REGISTER budget " << format_duration(budget) << "\n";
+  }
+  if (line.keepalive_interval > 0ms)
+    out << "  keep-alive OPTIONS every " << format_duration(line.keepalive_interval)
+        << " to the current server (not listed)\n";
+  if (line.observe_interval > 0ms)
+    out << "  observation OPTIONS every " << format_duration(line.observe_interval)
+        << " to the other servers (not listed)\n";
+}
+
+}  // namespace
+
+std::string format_offset(Millis offset) {
+  long long ms = offset.count();
+  char text[32];
+  std::snprintf(text, sizeof text, "%lld:%02lld:%02lld.%03lld", ms / 3600000, ms / 60000 % 60,
+                ms / 1000 % 60, ms % 1000);
+  return text;
+}
+
+std::string format_duration(Millis duration) {
+  long long ms = duration.count();
+  if (ms == 0) return "0s";
+  if (ms % 3600000 == 0) return std::to_string(ms / 3600000) + "h";
+  if (ms % 60000 == 0) return std::to_string(ms / 60000) + "m";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  if (ms < 1000) return std::to_string(ms) + "ms";
+  std::string text = std::to_string(ms / 1000) + "." + std::to_string(1000 + ms % 1000).substr(1);
+  while (text.back() == '0') text.pop_back();
+  return text + "s";
+}
+
+void print_plan(std::ostream& out, const engine::LineSettings& line, engine::Scenario scenario,
+                const engine::ScenarioRun& run) {
+  print_header(out, line, scenario);
+  for (const engine::JournalEntry& entry : run.journal) {
+    if (auto* send = std::get_if<engine::WireSend>(&entry)) {
+      if (!listed(send->request)) continue;
+      out << "  " << format_offset(send->at) << "  " << engine::to_string(send->request.method)
+          << " -> " << server_label(line, send->request.server) << " (" << describe_send(*send)
+          << ")\n";
+      continue;
+    }
+    const engine::Event& event = std::get<engine::Event>(entry);
+    if (!shown(event)) continue;
+    out << "  " << format_offset(event.at) << "  " << std::visit(EventPrinter{line}, event.what)
+        << "\n";
+  }
+  out << "  " << format_offset(run.horizon) << "  (end of plan)\n";
+}
+
+}  // namespace sipsentry::cli
