@@ -1,0 +1,79 @@
+// `sipsentry plan` prints the engine's own timeline: these tests pin the
+// lines an operator reads, computed from the same engine the daemon runs.
+#include "cli/plan_printer.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace sipsentry::cli {
+namespace {
+
+using namespace engine;
+
+LineSettings reception() {
+  LineSettings line;
+  line.name = "reception";
+  line.servers = {Server{.name = "pbx-a", .address = "192.0.2.10"},
+                  Server{.name = "pbx-b", .address = "192.0.2.11", .transport = Transport::kTcp}};
+  return line;
+}
+
+std::string plan_text(const LineSettings& line, Scenario scenario) {
+  std::ostringstream out;
+  print_plan(out, line, scenario, run_scenario(line, scenario));
+  return out.str();
+}
+
+TEST(PlanPrinter, PrimarySilentShowsRetransmissionsFailoverAndAFailedFailbackProbe) {
+  std::string text = plan_text(reception(), Scenario::kPrimarySilent);
+  for (const char* expected : {
+           "  primary pbx-a udp 192.0.2.10:5060, REGISTER budget 7.5s\n",
+           "  backup  pbx-b tcp 192.0.2.11:5060, REGISTER budget 32s\n",
+           "  0:00:00.000  REGISTER -> pbx-a (walk)\n",
+           "  0:00:03.500  REGISTER -> pbx-a (walk, retransmission 3)\n",
+           "  0:00:07.500  pbx-a unavailable: timeout after 7.5s\n"
+           "  0:00:07.500  REGISTER -> pbx-b (walk)\n"
+           "  0:00:07.500  pbx-b answered 200 after 0s\n"
+           "  0:00:07.500  registered on pbx-b, expires in 1h\n"
+           "  0:00:07.500  FAILOVER pbx-a -> pbx-b (REGISTER, timeout, detected in 7.5s)\n",
+           "  0:30:07.500  REGISTER -> pbx-a (failback probe)\n",
+           "  0:30:39.000  REGISTER -> pbx-a (failback probe, retransmission 10)\n",
+           "  0:30:39.500  failback probe unavailable (timeout); next probe in 30m\n",
+           "  1:00:39.500  REGISTER -> pbx-a (failback probe)\n",
+       })
+    EXPECT_NE(text.find(expected), std::string::npos) << "missing:\n"
+                                                      << expected << "\nin:\n"
+                                                      << text;
+  EXPECT_EQ(text.find("0:00:07.500  REGISTER -> pbx-a (walk, retransmission 4)"),
+            std::string::npos);
+}
+
+TEST(PlanPrinter, AllSilentShowsTheFailoverFailureAndTheNextWalk) {
+  std::string text = plan_text(reception(), Scenario::kAllSilent);
+  EXPECT_NE(text.find("  0:00:39.500  FAILOVER FAILED: every server unavailable (last: "
+                      "tcp_timeout); walk again in 30s\n"
+                      "  0:01:09.500  REGISTER -> pbx-a (walk)\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST(PlanPrinter, KeepaliveAndObservationAreSummarisedNotListed) {
+  std::string text = plan_text(reception(), Scenario::kPrimary503);
+  EXPECT_NE(text.find("keep-alive OPTIONS every 30s"), std::string::npos);
+  EXPECT_NE(text.find("observation OPTIONS every 1m"), std::string::npos);
+  EXPECT_EQ(text.find("OPTIONS ->"), std::string::npos) << text;
+}
+
+TEST(PlanPrinter, DurationsReadAsOperatorsWriteThem) {
+  EXPECT_EQ(format_duration(7500ms), "7.5s");
+  EXPECT_EQ(format_duration(32s), "32s");
+  EXPECT_EQ(format_duration(250ms), "250ms");
+  EXPECT_EQ(format_duration(1800s), "30m");
+  EXPECT_EQ(format_duration(3600s), "1h");
+  EXPECT_EQ(format_duration(1050ms), "1.05s");
+  EXPECT_EQ(format_offset(3661500ms), "1:01:01.500");
+}
+
+}  // namespace
+}  // namespace sipsentry::cli
