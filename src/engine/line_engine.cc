@@ -143,7 +143,8 @@ void LineEngine::finish(RequestId, const Pending& request, const Outcome& outcom
                        now_ - request.first_sent});
   if (!available && outcome.retry_after)
     embargo_until_[request.server] = now_ + *outcome.retry_after;
-  if (verdict.kind == Verdict::Kind::kChallenge) {
+  // An OPTIONS only asks whether the server is up: a challenge already says so.
+  if (verdict.kind == Verdict::Kind::kChallenge && request.method != Method::kOptions) {
     // One digest answer per request: same dialog, next CSeq, a fresh budget.
     send(request.purpose, request.method, request.server, request.dialog,
          request.purpose == Purpose::kFailbackProbe ? BudgetKind::kFull
