@@ -1,0 +1,13 @@
+#pragma once
+
+namespace sipsentry::cli {
+
+/// Exit codes of spec.md §9, the Nagios plugin convention.
+enum ExitCode : int {
+  kExitOk = 0,        // every line on its primary, every server up
+  kExitWarning = 1,   // a line only on a backup, or a server down
+  kExitCritical = 2,  // a line cannot register anywhere
+  kExitUsage = 3,     // the configuration or the command line is wrong
+};
+
+}  // namespace sipsentry::cli

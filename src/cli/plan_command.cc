@@ -1,0 +1,73 @@
+#include "cli/plan_command.h"
+
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/exit_codes.h"
+#include "cli/load_errors.h"
+#include "cli/plan_printer.h"
+#include "config/load.h"
+
+namespace sipsentry::cli {
+namespace {
+
+struct PlanOptions {
+  std::string config_path;
+  std::string line;
+  std::vector<std::string> scenarios;
+};
+
+std::vector<engine::Scenario> chosen_scenarios(const PlanOptions& options) {
+  std::vector<engine::Scenario> chosen;
+  for (const std::string& name : options.scenarios)
+    chosen.push_back(*engine::parse_scenario(name));  // CLI11 checked the names
+  if (chosen.empty()) chosen.push_back(engine::Scenario::kPrimarySilent);
+  return chosen;
+}
+
+int run_plan(const PlanOptions& options) {
+  config::LoadResult loaded =
+      config::load_config_file(options.config_path, config::process_environment());
+  if (!loaded.config) return print_load_errors(loaded);
+  bool found = options.line.empty();
+  bool first = true;
+  for (const config::LineConfig& line : loaded.config->lines) {
+    if (!options.line.empty() && line.settings.name != options.line) continue;
+    found = true;
+    for (engine::Scenario scenario : chosen_scenarios(options)) {
+      if (!first) std::cout << "\n";
+      first = false;
+      print_plan(std::cout, line.settings, scenario, engine::run_scenario(line.settings, scenario));
+    }
+  }
+  if (!found) {
+    std::cerr << "sipsentry plan: no line named '" << options.line << "' in " << options.config_path
+              << "\n";
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+std::vector<std::string> scenario_names() {
+  std::vector<std::string> names;
+  for (engine::Scenario scenario : engine::kAllScenarios) names.push_back(to_string(scenario));
+  return names;
+}
+
+}  // namespace
+
+void add_plan_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<PlanOptions>();
+  CLI::App* plan = app.add_subcommand(
+      "plan", "Print the timeline each line follows when its servers fail, computed by the engine");
+  plan->add_option("-c,--config", options->config_path, "Configuration file")->required();
+  plan->add_option("--line", options->line, "Only this line");
+  plan->add_option("--scenario", options->scenarios,
+                   "primary-silent (default), primary-503, primary-icmp, all-silent; repeatable")
+      ->check(CLI::IsMember(scenario_names()));
+  plan->callback([options, &exit_code] { exit_code = run_plan(*options); });
+}
+
+}  // namespace sipsentry::cli

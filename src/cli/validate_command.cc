@@ -1,0 +1,61 @@
+#include "cli/validate_command.h"
+
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/exit_codes.h"
+#include "cli/load_errors.h"
+#include "cli/plan_printer.h"
+#include "config/load.h"
+#include "engine/budget.h"
+
+namespace sipsentry::cli {
+namespace {
+
+std::string describe_sends(const std::vector<engine::Millis>& sends) {
+  std::string text;
+  for (engine::Millis at : sends) text += (text.empty() ? "" : "/") + format_duration(at);
+  return text;
+}
+
+/// "reception: pbx-a udp 192.0.2.10:5060 (primary, budget 7.5s, sends 0s/500ms/1.5s/3.5s); …"
+std::string summarise(const engine::LineSettings& line) {
+  std::ostringstream out;
+  out << line.name << ":";
+  for (size_t i = 0; i < line.servers.size(); ++i) {
+    const engine::Server& server = line.servers[i];
+    auto kind = engine::budget_kind_for(i, line.servers.size());
+    auto plan = engine::plan_request(line, i, engine::Method::kRegister, kind);
+    out << (i ? "; " : " ") << server.name << " " << engine::to_string(server.transport) << " "
+        << server.address << ":" << server.port << " (" << (i == 0 ? "primary" : "backup")
+        << ", budget " << format_duration(plan.budget) << ", sends " << describe_sends(plan.sends)
+        << ")";
+  }
+  return out.str();
+}
+
+}  // namespace
+
+int print_load_errors(const config::LoadResult& loaded) {
+  for (const config::Diagnostic& error : loaded.errors) std::cerr << error.to_string() << "\n";
+  return kExitUsage;
+}
+
+void add_validate_command(CLI::App& app, int& exit_code) {
+  auto path = std::make_shared<std::string>();
+  CLI::App* validate = app.add_subcommand("validate", "Check a configuration file");
+  validate->add_option("-c,--config", *path, "Configuration file")->required();
+  validate->callback([path, &exit_code] {
+    config::LoadResult loaded = config::load_config_file(*path, config::process_environment());
+    if (!loaded.config) {
+      exit_code = print_load_errors(loaded);
+      return;
+    }
+    for (const config::LineConfig& line : loaded.config->lines)
+      std::cout << summarise(line.settings) << "\n";
+    exit_code = kExitOk;
+  });
+}
+
+}  // namespace sipsentry::cli

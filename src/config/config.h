@@ -1,0 +1,49 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/secret.h"
+#include "engine/line_settings.h"
+
+namespace sipsentry::config {
+
+/// How TLS servers are verified (a line's servers with transport tls).
+struct TlsSettings {
+  bool verify = true;   // verify the certificate; false only by explicit opt-out
+  std::string ca_file;  // empty: the system CA store
+  friend bool operator==(const TlsSettings&, const TlsSettings&) = default;
+};
+
+/// One line: what the engine needs, plus what only the SIP adapter needs.
+struct LineConfig {
+  engine::LineSettings settings;
+  std::string auth_user;
+  Secret password;
+  TlsSettings tls;
+  friend bool operator==(const LineConfig&, const LineConfig&) = default;
+};
+
+struct MetricsSettings {
+  std::string listen = "127.0.0.1:9730";  // /metrics and /healthz; loopback by default
+};
+
+struct SipSettings {
+  std::string bind = "0.0.0.0:0";  // port 0: any free port
+};
+
+struct LogSettings {
+  std::string format = "text";  // text or json
+  std::string level = "info";   // trace, debug, info, warn, error
+};
+
+/// A whole configuration file, with every default applied.
+struct Config {
+  MetricsSettings metrics;
+  SipSettings sip;
+  LogSettings log;
+  std::vector<LineConfig> lines;
+  std::string source_path;
+};
+
+}  // namespace sipsentry::config

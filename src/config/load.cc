@@ -1,0 +1,133 @@
+// The top level of a configuration file (spec.md §10).
+#include "config/load.h"
+
+#include <filesystem>
+#include <map>
+
+#include "config/line_reader.h"
+#include "config/yaml_reader.h"
+
+namespace sipsentry::config {
+namespace {
+
+/// "host:port" with a port from 0 to 65535 ("[::1]:9730" for IPv6).
+void check_address(YamlReader& r, const YAML::Node& node, std::string_view key) {
+  const std::string& text = node.Scalar();
+  size_t colon = text.rfind(':');
+  bool ok = colon != std::string::npos && colon > 0 && colon + 1 < text.size();
+  if (ok) {
+    std::string port = text.substr(colon + 1);
+    ok = port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos &&
+         std::stoi(port) <= 65535;
+  }
+  if (!ok) r.error(node, "'" + std::string(key) + "': expected HOST:PORT, got '" + text + "'");
+}
+
+void read_one_of(YamlReader& r, const YAML::Node& node, std::string_view key, std::string& target,
+                 std::initializer_list<std::string_view> allowed) {
+  std::optional<std::string> text = r.string(node, key);
+  if (!text) return;
+  for (std::string_view choice : allowed)
+    if (*text == choice) {
+      target = *text;
+      return;
+    }
+  std::string list;
+  for (std::string_view choice : allowed) list += (list.empty() ? "" : ", ") + std::string(choice);
+  r.error(node, "'" + std::string(key) + "': expected one of " + list + ", got '" + *text + "'");
+}
+
+void read_address(YamlReader& r, const YAML::Node& node, std::string_view section,
+                  std::string_view key, std::string& target) {
+  r.read_map(node, section, {{key, [&](const YAML::Node& v) {
+                                if (!r.string(v, key)) return;
+                                check_address(r, v, key);
+                                target = v.Scalar();
+                              }}});
+}
+
+void read_lines(YamlReader& r, const YAML::Node& node, const LineConfig& defaults,
+                const SecretSources& secrets, Config& config) {
+  auto items = r.sequence(node, "lines");
+  if (!items) return;
+  if (items->empty()) r.error(node, "'lines': at least one line is needed");
+  std::map<std::string, int> first_seen;  // name -> 1-based line in the file
+  for (const YAML::Node& item : *items) {
+    config.lines.push_back(read_line(r, item, defaults, secrets));
+    const std::string& name = config.lines.back().settings.name;
+    if (name.empty() || !item.IsMap()) continue;
+    auto [seen, inserted] = first_seen.emplace(name, item["name"].Mark().line + 1);
+    if (!inserted)
+      r.error(item["name"], "duplicate line name '" + name + "' (first defined at line " +
+                                std::to_string(seen->second) + ")");
+  }
+}
+
+void read_document(YamlReader& r, const YAML::Node& root, const SecretSources& secrets,
+                   Config& config) {
+  YAML::Node defaults_node;
+  YAML::Node lines_node;
+  r.read_map(
+      root, "top level",
+      {{"metrics",
+        [&](const YAML::Node& v) {
+          read_address(r, v, "metrics", "listen", config.metrics.listen);
+        }},
+       {"sip", [&](const YAML::Node& v) { read_address(r, v, "sip", "bind", config.sip.bind); }},
+       {"log",
+        [&](const YAML::Node& v) {
+          r.read_map(v, "log",
+                     {{"format",
+                       [&](const YAML::Node& f) {
+                         read_one_of(r, f, "format", config.log.format, {"text", "json"});
+                       }},
+                      {"level", [&](const YAML::Node& l) {
+                         read_one_of(r, l, "level", config.log.level,
+                                     {"trace", "debug", "info", "warn", "error"});
+                       }}});
+        }},
+       // Read later: defaults apply to every line, wherever they stand.
+       {"defaults", [&](const YAML::Node& v) { defaults_node = v; }},
+       {"lines", [&](const YAML::Node& v) { lines_node = v; }}});
+  if (!root.IsMap()) return;
+  LineConfig defaults;
+  if (defaults_node) read_defaults(r, defaults_node, defaults);
+  if (!lines_node)
+    r.error(root, "the configuration has no 'lines'");
+  else
+    read_lines(r, lines_node, defaults, secrets, config);
+}
+
+}  // namespace
+
+LoadResult parse_config(std::string_view yaml_text, const std::string& file_name,
+                        const Environment& env, const std::string& base_dir) {
+  YamlReader reader(file_name);
+  Config config;
+  config.source_path = file_name;
+  try {
+    YAML::Node root = YAML::Load(std::string(yaml_text));
+    if (!root || root.IsNull())
+      reader.error(root.Mark(), "the file is empty");
+    else
+      read_document(reader, root, SecretSources{env, base_dir}, config);
+  } catch (const YAML::ParserException& error) {
+    // Report the parser's own message (without yaml-cpp's position prefix).
+    reader.error(error.mark, "malformed YAML: " + error.msg);
+  } catch (const YAML::Exception& error) {
+    reader.error(error.mark, "malformed YAML: " + error.msg);
+  }
+  LoadResult result;
+  result.errors = reader.take();
+  if (result.errors.empty()) result.config = std::move(config);
+  return result;
+}
+
+LoadResult load_config_file(const std::string& path, const Environment& env) {
+  std::optional<std::string> text = env.read_file(path);
+  if (!text) return LoadResult{std::nullopt, {Diagnostic{path, 0, 0, "cannot read the file"}}};
+  std::string base_dir = std::filesystem::path(path).parent_path().string();
+  return parse_config(*text, path, env, base_dir.empty() ? "." : base_dir);
+}
+
+}  // namespace sipsentry::config

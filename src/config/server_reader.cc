@@ -1,0 +1,68 @@
+// A line's servers (spec.md §1): address, port, transport, expiry, name.
+#include "config/server_reader.h"
+
+#include <set>
+
+namespace sipsentry::config {
+namespace {
+
+std::optional<engine::Transport> parse_transport(const std::string& text) {
+  // The phone's numeric codes: 0 UDP, 1 TCP, 3 TLS.
+  if (text == "udp" || text == "UDP" || text == "0") return engine::Transport::kUdp;
+  if (text == "tcp" || text == "TCP" || text == "1") return engine::Transport::kTcp;
+  if (text == "tls" || text == "TLS" || text == "3") return engine::Transport::kTls;
+  return std::nullopt;
+}
+
+engine::Server read_server(YamlReader& r, const YAML::Node& node) {
+  engine::Server server;
+  std::optional<int64_t> port;
+  r.read_map(
+      node, "servers",
+      {{"name", [&](const YAML::Node& v) { assign(server.name, r.string(v, "name")); }},
+       {"address", [&](const YAML::Node& v) { assign(server.address, r.string(v, "address")); }},
+       {"port", [&](const YAML::Node& v) { port = r.integer(v, "port", 1, 65535); }},
+       {"transport",
+        [&](const YAML::Node& v) {
+          std::optional<std::string> text = r.string(v, "transport");
+          if (!text) return;
+          if (auto transport = parse_transport(*text))
+            server.transport = *transport;
+          else
+            r.error(v, "'transport': unknown transport '" + *text +
+                           "'; expected udp, tcp or tls (or the phone's 0, 1, 3)");
+        }},
+       {"expires", [&](const YAML::Node& v) {
+          auto expires = r.duration(v, "expires");
+          if (expires && *expires < engine::Millis(1000))
+            r.error(v, "'expires': must be at least 1s");
+          else
+            assign(server.expires, expires);
+        }}});
+  if (node.IsMap() && server.address.empty()) r.error(node, "server is missing 'address'");
+  server.port = port ? static_cast<uint16_t>(*port)
+                     : (server.transport == engine::Transport::kTls ? 5061 : 5060);
+  if (server.name.empty()) server.name = server.address + ":" + std::to_string(server.port);
+  return server;
+}
+
+}  // namespace
+
+std::vector<engine::Server> read_servers(YamlReader& r, const YAML::Node& node) {
+  std::vector<engine::Server> servers;
+  auto items = r.sequence(node, "servers");
+  if (!items) return servers;
+  if (items->empty()) r.error(node, "'servers': a line needs at least 1 server");
+  if (items->size() > kMaxServers)
+    r.error((*items)[kMaxServers],
+            "'servers': at most 8 servers per line, got " + std::to_string(items->size()));
+  std::set<std::string> names;
+  for (const YAML::Node& item : *items) {
+    servers.push_back(read_server(r, item));
+    if (!names.insert(servers.back().name).second)
+      r.error(item, "duplicate server name '" + servers.back().name + "' in this line");
+  }
+  return servers;
+}
+
+}  // namespace sipsentry::config

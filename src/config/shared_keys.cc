@@ -1,0 +1,123 @@
+// The keys that `defaults` and every line share (spec.md §10).
+#include "config/shared_keys.h"
+
+namespace sipsentry::config {
+namespace {
+
+constexpr int kMaxRetryCount = 10;  // INVITE doubles without a cap: keep the budget sane
+
+void read_timers(YamlReader& r, const YAML::Node& node, engine::Timers& timers) {
+  auto positive = [&r](engine::Millis& target, std::string_view key) {
+    return [&r, &target, key](const YAML::Node& value) {
+      std::optional<engine::Millis> read = r.duration(value, key);
+      if (read && *read <= engine::Millis(0))
+        r.error(value, "'" + std::string(key) + "': must be greater than 0");
+      else
+        assign(target, read);
+    };
+  };
+  r.read_map(node, "timers",
+             {{"t1", positive(timers.t1, "t1")},
+              {"t2", positive(timers.t2, "t2")},
+              {"t4", positive(timers.t4, "t4")}});
+  if (timers.t2 < timers.t1) r.error(node, "'timers': t2 must not be shorter than t1");
+}
+
+void read_retry(YamlReader& r, const YAML::Node& node, engine::RetryPolicy& retry) {
+  std::optional<int64_t> count;
+  std::optional<engine::Millis> period;
+  r.read_map(
+      node, "retry",
+      {{"count", [&](const YAML::Node& v) { count = r.integer(v, "count", 0, kMaxRetryCount); }},
+       {"period", [&](const YAML::Node& v) {
+          period = r.duration(v, "period");
+          if (period && *period <= engine::Millis(0)) {
+            r.error(v, "'period': must be greater than 0");
+            period.reset();
+          }
+        }}});
+  if (node.IsMap() && node["count"] && node["period"]) {
+    r.error(node, "'retry': give either 'count' (phone V3) or 'period' (phone V2), not both");
+  } else if (count) {
+    retry = {.mode = engine::RetryPolicy::Mode::kCount, .count = static_cast<int>(*count)};
+  } else if (period) {
+    retry = {.mode = engine::RetryPolicy::Mode::kPeriod, .count = retry.count, .period = *period};
+  }
+}
+
+void read_unavailable_codes(YamlReader& r, const YAML::Node& node, std::vector<int>& codes) {
+  auto items = r.sequence(node, "unavailable_codes");
+  if (!items) return;
+  std::vector<int> read;
+  for (const YAML::Node& item : *items)
+    if (auto code = r.integer(item, "unavailable_codes", 100, 699))
+      read.push_back(static_cast<int>(*code));
+  if (read.size() == items->size()) codes = read;
+}
+
+void read_failback(YamlReader& r, const YAML::Node& node, engine::FailbackSettings& failback) {
+  r.read_map(
+      node, "failback",
+      {{"enabled", [&](const YAML::Node& v) { assign(failback.enabled, r.boolean(v, "enabled")); }},
+       {"interval",
+        [&](const YAML::Node& v) {
+          auto interval = r.duration(v, "interval");
+          if (interval && *interval <= engine::Millis(0))
+            r.error(v, "'interval': must be greater than 0");
+          else
+            assign(failback.interval, interval);
+        }},
+       {"unregister_previous", [&](const YAML::Node& v) {
+          assign(failback.unregister_previous, r.boolean(v, "unregister_previous"));
+        }}});
+}
+
+void read_refresh_ratio(YamlReader& r, const YAML::Node& node, double& ratio) {
+  std::optional<double> read = r.number(node, "refresh_ratio");
+  if (read && (*read <= 0 || *read >= 1)) {
+    r.error(node, "'refresh_ratio': must be between 0 and 1 (exclusive), got " + node.Scalar());
+    return;
+  }
+  assign(ratio, read);
+}
+
+}  // namespace
+
+void add_shared_handlers(YamlReader& r, YamlReader::Handlers& handlers, LineConfig& line) {
+  engine::LineSettings& s = line.settings;
+  auto duration_of = [&r](engine::Millis& target, std::string_view key) {
+    return [&r, &target, key](const YAML::Node& v) { assign(target, r.duration(v, key)); };
+  };
+  handlers.insert(
+      handlers.end(),
+      {{"timers", [&r, &s](const YAML::Node& v) { read_timers(r, v, s.timers); }},
+       {"retry", [&r, &s](const YAML::Node& v) { read_retry(r, v, s.retry); }},
+       {"register_retry_interval",
+        duration_of(s.register_retry_interval, "register_retry_interval")},
+       {"refresh_ratio",
+        [&r, &s](const YAML::Node& v) { read_refresh_ratio(r, v, s.refresh_ratio); }},
+       {"keepalive_interval", duration_of(s.keepalive_interval, "keepalive_interval")},
+       {"unavailable_codes",
+        [&r, &s](const YAML::Node& v) { read_unavailable_codes(r, v, s.unavailable_codes); }},
+       {"failback", [&r, &s](const YAML::Node& v) { read_failback(r, v, s.failback); }},
+       {"observe",
+        [&r, &s](const YAML::Node& v) {
+          r.read_map(v, "observe", {{"interval", [&r, &s](const YAML::Node& i) {
+                                       assign(s.observe_interval, r.duration(i, "interval"));
+                                     }}});
+        }},
+       {"unregister_on_exit",
+        [&r, &s](const YAML::Node& v) {
+          assign(s.unregister_on_exit, r.boolean(v, "unregister_on_exit"));
+        }},
+       {"tls", [&r, &line](const YAML::Node& v) {
+          r.read_map(
+              v, "tls",
+              {{"verify",
+                [&](const YAML::Node& x) { assign(line.tls.verify, r.boolean(x, "verify")); }},
+               {"ca_file",
+                [&](const YAML::Node& x) { assign(line.tls.ca_file, r.string(x, "ca_file")); }}});
+        }}});
+}
+
+}  // namespace sipsentry::config

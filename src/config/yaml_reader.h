@@ -1,0 +1,66 @@
+#pragma once
+// Internal to the config module: the only header that includes yaml-cpp.
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/diagnostic.h"
+#include "engine/time.h"
+
+namespace sipsentry::config {
+
+/// Reads typed values out of YAML nodes and collects a diagnostic, with the
+/// node's position, for every value that is not what it should be. Readers
+/// return nothing on a mistake so that the caller keeps its default.
+class YamlReader {
+ public:
+  using Handler = std::function<void(const YAML::Node& value)>;
+  using Handlers = std::vector<std::pair<std::string_view, Handler>>;
+
+  explicit YamlReader(std::string file) : file_(std::move(file)) {}
+
+  void error(const YAML::Mark& at, std::string message);
+  void error(const YAML::Node& at, std::string message) { error(at.Mark(), std::move(message)); }
+
+  /// Calls the handler of every key of the mapping `node`; a key without a
+  /// handler is reported with the closest known key as a suggestion.
+  void read_map(const YAML::Node& node, std::string_view section, const Handlers& handlers);
+
+  std::optional<int64_t> integer(const YAML::Node& node, std::string_view key, int64_t min,
+                                 int64_t max);
+  std::optional<double> number(const YAML::Node& node, std::string_view key);
+  std::optional<bool> boolean(const YAML::Node& node, std::string_view key);
+  std::optional<std::string> string(const YAML::Node& node, std::string_view key);
+  std::optional<engine::Millis> duration(const YAML::Node& node, std::string_view key);
+  /// A sequence's items, or nothing (reported) when `node` is not a sequence.
+  std::optional<std::vector<YAML::Node>> sequence(const YAML::Node& node, std::string_view key);
+
+  std::vector<Diagnostic> take() { return std::exchange(diagnostics_, {}); }
+  bool ok() const { return diagnostics_.empty(); }
+
+ private:
+  std::optional<std::string> scalar(const YAML::Node& node, std::string_view key,
+                                    std::string_view expected);
+
+  std::string file_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+/// Assigns `value` to `target` when the reader produced one.
+template <typename T, typename U>
+void assign(T& target, const std::optional<U>& value) {
+  if (value) target = static_cast<T>(*value);
+}
+
+/// The closest of `candidates` to `word`, when it is close enough to be a typo.
+std::optional<std::string_view> closest_match(std::string_view word,
+                                              const std::vector<std::string_view>& candidates);
+
+}  // namespace sipsentry::config
