@@ -74,25 +74,15 @@ class PasswordReader {
 
 void read_test_call(YamlReader& r, const YAML::Node& node, engine::LineSettings& line) {
   engine::TestCallSettings call;
-  auto positive = [&r](engine::Millis& target, std::string_view key) {
-    return [&r, &target, key](const YAML::Node& v) {
-      auto read = r.duration(v, key);
-      if (read && *read <= engine::Millis(0))
-        r.error(v, "'" + std::string(key) + "': must be greater than 0");
-      else
-        assign(target, read);
-    };
-  };
-  r.read_map(
-      node, "test_call",
-      {{"target", [&](const YAML::Node& v) { assign(call.target, r.string(v, "target")); }},
-       {"interval", positive(call.interval, "interval")},
-       {"duration", [&](const YAML::Node& v) { assign(call.duration, r.duration(v, "duration")); }},
-       {"ring_timeout", positive(call.ring_timeout, "ring_timeout")},
-       {"expected_status", [&](const YAML::Node& v) {
-          if (auto status = r.integer(v, "expected_status", 100, 699))
-            call.expected_status = static_cast<int>(*status);
-        }}});
+  r.read_map(node, "test_call",
+             {{"target", r.into_string(call.target, "target")},
+              {"interval", r.into_positive_duration(call.interval, "interval")},
+              {"duration", r.into_duration(call.duration, "duration")},
+              {"ring_timeout", r.into_positive_duration(call.ring_timeout, "ring_timeout")},
+              {"expected_status", [&](const YAML::Node& v) {
+                 if (auto status = r.integer(v, "expected_status", 100, 699))
+                   call.expected_status = static_cast<int>(*status);
+               }}});
   if (!node.IsMap()) return;
   if (!call.target.starts_with("sip:") && !call.target.starts_with("sips:"))
     r.error(node["target"] ? node["target"] : node,
@@ -123,15 +113,12 @@ LineConfig read_line(YamlReader& r, const YAML::Node& node, const LineConfig& de
                      const SecretSources& secrets) {
   LineConfig line = defaults;
   engine::LineSettings& s = line.settings;
-  auto text = [&r](std::string& target, std::string_view key) {
-    return [&r, &target, key](const YAML::Node& v) { assign(target, r.string(v, key)); };
-  };
   YamlReader::Handlers handlers = {
-      {"name", text(s.name, "name")},
-      {"user", text(s.user, "user")},
-      {"domain", text(s.domain, "domain")},
-      {"display_name", text(s.display_name, "display_name")},
-      {"auth_user", text(line.auth_user, "auth_user")},
+      {"name", r.into_string(s.name, "name")},
+      {"user", r.into_string(s.user, "user")},
+      {"domain", r.into_string(s.domain, "domain")},
+      {"display_name", r.into_string(s.display_name, "display_name")},
+      {"auth_user", r.into_string(line.auth_user, "auth_user")},
       {"servers", [&](const YAML::Node& v) { s.servers = read_servers(r, v); }},
       {"test_call", [&](const YAML::Node& v) { read_test_call(r, v, s); }},
   };

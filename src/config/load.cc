@@ -1,8 +1,10 @@
 // The top level of a configuration file (spec.md §10).
 #include "config/load.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "config/line_reader.h"
 #include "config/yaml_reader.h"
@@ -65,8 +67,8 @@ void read_lines(YamlReader& r, const YAML::Node& node, const LineConfig& default
 
 void read_document(YamlReader& r, const YAML::Node& root, const SecretSources& secrets,
                    Config& config) {
-  YAML::Node defaults_node;
-  YAML::Node lines_node;
+  std::optional<YAML::Node> defaults_node;
+  std::optional<YAML::Node> lines_node;
   r.read_map(
       root, "top level",
       {{"metrics",
@@ -91,11 +93,11 @@ void read_document(YamlReader& r, const YAML::Node& root, const SecretSources& s
        {"lines", [&](const YAML::Node& v) { lines_node = v; }}});
   if (!root.IsMap()) return;
   LineConfig defaults;
-  if (defaults_node) read_defaults(r, defaults_node, defaults);
+  if (defaults_node) read_defaults(r, *defaults_node, defaults);
   if (!lines_node)
     r.error(root, "the configuration has no 'lines'");
   else
-    read_lines(r, lines_node, defaults, secrets, config);
+    read_lines(r, *lines_node, defaults, secrets, config);
 }
 
 }  // namespace
@@ -119,6 +121,9 @@ LoadResult parse_config(std::string_view yaml_text, const std::string& file_name
   }
   LoadResult result;
   result.errors = reader.take();
+  // Top to bottom, as the operator reads the file.
+  std::ranges::stable_sort(result.errors, {},
+                           [](const Diagnostic& d) { return std::pair(d.line, d.column); });
   if (result.errors.empty()) result.config = std::move(config);
   return result;
 }

@@ -17,29 +17,28 @@ std::optional<engine::Transport> parse_transport(const std::string& text) {
 engine::Server read_server(YamlReader& r, const YAML::Node& node) {
   engine::Server server;
   std::optional<int64_t> port;
-  r.read_map(
-      node, "servers",
-      {{"name", [&](const YAML::Node& v) { assign(server.name, r.string(v, "name")); }},
-       {"address", [&](const YAML::Node& v) { assign(server.address, r.string(v, "address")); }},
-       {"port", [&](const YAML::Node& v) { port = r.integer(v, "port", 1, 65535); }},
-       {"transport",
-        [&](const YAML::Node& v) {
-          std::optional<std::string> text = r.string(v, "transport");
-          if (!text) return;
-          if (auto transport = parse_transport(*text))
-            server.transport = *transport;
-          else
-            r.error(v, "'transport': unknown transport '" + *text +
-                           "'; expected udp, tcp or tls (or the phone's 0, 1, 3)");
-        }},
-       {"expires", [&](const YAML::Node& v) {
-          auto expires = r.duration(v, "expires");
-          if (expires && *expires < engine::Millis(1000))
-            r.error(v, "'expires': must be at least 1s");
-          else
-            assign(server.expires, expires);
-        }}});
-  if (node.IsMap() && server.address.empty()) r.error(node, "server is missing 'address'");
+  r.read_map(node, "servers",
+             {{"name", r.into_string(server.name, "name")},
+              {"address", r.into_string(server.address, "address")},
+              {"port", [&](const YAML::Node& v) { port = r.integer(v, "port", 1, 65535); }},
+              {"transport",
+               [&](const YAML::Node& v) {
+                 std::optional<std::string> text = r.string(v, "transport");
+                 if (!text) return;
+                 if (auto transport = parse_transport(*text))
+                   server.transport = *transport;
+                 else
+                   r.error(v, "'transport': unknown transport '" + *text +
+                                  "'; expected udp, tcp or tls (or the phone's 0, 1, 3)");
+               }},
+              {"expires", [&](const YAML::Node& v) {
+                 auto expires = r.duration(v, "expires");
+                 if (expires && *expires < engine::Millis(1000))
+                   r.error(v, "'expires': must be at least 1s");
+                 else
+                   assign(server.expires, expires);
+               }}});
+  if (node.IsMap() && !node["address"]) r.error(node, "server is missing 'address'");
   server.port = port ? static_cast<uint16_t>(*port)
                      : (server.transport == engine::Transport::kTls ? 5061 : 5060);
   if (server.name.empty()) server.name = server.address + ":" + std::to_string(server.port);

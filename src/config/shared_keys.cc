@@ -7,19 +7,10 @@ namespace {
 constexpr int kMaxRetryCount = 10;  // INVITE doubles without a cap: keep the budget sane
 
 void read_timers(YamlReader& r, const YAML::Node& node, engine::Timers& timers) {
-  auto positive = [&r](engine::Millis& target, std::string_view key) {
-    return [&r, &target, key](const YAML::Node& value) {
-      std::optional<engine::Millis> read = r.duration(value, key);
-      if (read && *read <= engine::Millis(0))
-        r.error(value, "'" + std::string(key) + "': must be greater than 0");
-      else
-        assign(target, read);
-    };
-  };
   r.read_map(node, "timers",
-             {{"t1", positive(timers.t1, "t1")},
-              {"t2", positive(timers.t2, "t2")},
-              {"t4", positive(timers.t4, "t4")}});
+             {{"t1", r.into_positive_duration(timers.t1, "t1")},
+              {"t2", r.into_positive_duration(timers.t2, "t2")},
+              {"t4", r.into_positive_duration(timers.t4, "t4")}});
   if (timers.t2 < timers.t1) r.error(node, "'timers': t2 must not be shorter than t1");
 }
 
@@ -29,13 +20,7 @@ void read_retry(YamlReader& r, const YAML::Node& node, engine::RetryPolicy& retr
   r.read_map(
       node, "retry",
       {{"count", [&](const YAML::Node& v) { count = r.integer(v, "count", 0, kMaxRetryCount); }},
-       {"period", [&](const YAML::Node& v) {
-          period = r.duration(v, "period");
-          if (period && *period <= engine::Millis(0)) {
-            r.error(v, "'period': must be greater than 0");
-            period.reset();
-          }
-        }}});
+       {"period", [&](const YAML::Node& v) { period = r.positive_duration(v, "period"); }}});
   if (node.IsMap() && node["count"] && node["period"]) {
     r.error(node, "'retry': give either 'count' (phone V3) or 'period' (phone V2), not both");
   } else if (count) {
@@ -58,18 +43,9 @@ void read_unavailable_codes(YamlReader& r, const YAML::Node& node, std::vector<i
 void read_failback(YamlReader& r, const YAML::Node& node, engine::FailbackSettings& failback) {
   r.read_map(
       node, "failback",
-      {{"enabled", [&](const YAML::Node& v) { assign(failback.enabled, r.boolean(v, "enabled")); }},
-       {"interval",
-        [&](const YAML::Node& v) {
-          auto interval = r.duration(v, "interval");
-          if (interval && *interval <= engine::Millis(0))
-            r.error(v, "'interval': must be greater than 0");
-          else
-            assign(failback.interval, interval);
-        }},
-       {"unregister_previous", [&](const YAML::Node& v) {
-          assign(failback.unregister_previous, r.boolean(v, "unregister_previous"));
-        }}});
+      {{"enabled", r.into_bool(failback.enabled, "enabled")},
+       {"interval", r.into_positive_duration(failback.interval, "interval")},
+       {"unregister_previous", r.into_bool(failback.unregister_previous, "unregister_previous")}});
 }
 
 void read_refresh_ratio(YamlReader& r, const YAML::Node& node, double& ratio) {
@@ -85,39 +61,29 @@ void read_refresh_ratio(YamlReader& r, const YAML::Node& node, double& ratio) {
 
 void add_shared_handlers(YamlReader& r, YamlReader::Handlers& handlers, LineConfig& line) {
   engine::LineSettings& s = line.settings;
-  auto duration_of = [&r](engine::Millis& target, std::string_view key) {
-    return [&r, &target, key](const YAML::Node& v) { assign(target, r.duration(v, key)); };
+  auto read_observe = [&r, &s](const YAML::Node& v) {
+    r.read_map(v, "observe", {{"interval", r.into_duration(s.observe_interval, "interval")}});
+  };
+  auto read_tls = [&r, &line](const YAML::Node& v) {
+    r.read_map(v, "tls",
+               {{"verify", r.into_bool(line.tls.verify, "verify")},
+                {"ca_file", r.into_string(line.tls.ca_file, "ca_file")}});
   };
   handlers.insert(
       handlers.end(),
       {{"timers", [&r, &s](const YAML::Node& v) { read_timers(r, v, s.timers); }},
        {"retry", [&r, &s](const YAML::Node& v) { read_retry(r, v, s.retry); }},
        {"register_retry_interval",
-        duration_of(s.register_retry_interval, "register_retry_interval")},
+        r.into_positive_duration(s.register_retry_interval, "register_retry_interval")},
        {"refresh_ratio",
         [&r, &s](const YAML::Node& v) { read_refresh_ratio(r, v, s.refresh_ratio); }},
-       {"keepalive_interval", duration_of(s.keepalive_interval, "keepalive_interval")},
+       {"keepalive_interval", r.into_duration(s.keepalive_interval, "keepalive_interval")},
        {"unavailable_codes",
         [&r, &s](const YAML::Node& v) { read_unavailable_codes(r, v, s.unavailable_codes); }},
        {"failback", [&r, &s](const YAML::Node& v) { read_failback(r, v, s.failback); }},
-       {"observe",
-        [&r, &s](const YAML::Node& v) {
-          r.read_map(v, "observe", {{"interval", [&r, &s](const YAML::Node& i) {
-                                       assign(s.observe_interval, r.duration(i, "interval"));
-                                     }}});
-        }},
-       {"unregister_on_exit",
-        [&r, &s](const YAML::Node& v) {
-          assign(s.unregister_on_exit, r.boolean(v, "unregister_on_exit"));
-        }},
-       {"tls", [&r, &line](const YAML::Node& v) {
-          r.read_map(
-              v, "tls",
-              {{"verify",
-                [&](const YAML::Node& x) { assign(line.tls.verify, r.boolean(x, "verify")); }},
-               {"ca_file",
-                [&](const YAML::Node& x) { assign(line.tls.ca_file, r.string(x, "ca_file")); }}});
-        }}});
+       {"observe", read_observe},
+       {"unregister_on_exit", r.into_bool(s.unregister_on_exit, "unregister_on_exit")},
+       {"tls", read_tls}});
 }
 
 }  // namespace sipsentry::config

@@ -132,6 +132,31 @@ std::optional<engine::Millis> YamlReader::duration(const YAML::Node& node, std::
   return std::get<engine::Millis>(parsed);
 }
 
+std::optional<engine::Millis> YamlReader::positive_duration(const YAML::Node& node,
+                                                            std::string_view key) {
+  std::optional<engine::Millis> read = duration(node, key);
+  if (!read || *read > engine::Millis(0)) return read;
+  error(node, quoted(key) + ": must be greater than 0");
+  return std::nullopt;
+}
+
+YamlReader::Handler YamlReader::into_string(std::string& target, std::string_view key) {
+  return [this, &target, key](const YAML::Node& v) { assign(target, string(v, key)); };
+}
+
+YamlReader::Handler YamlReader::into_bool(bool& target, std::string_view key) {
+  return [this, &target, key](const YAML::Node& v) { assign(target, boolean(v, key)); };
+}
+
+YamlReader::Handler YamlReader::into_duration(engine::Millis& target, std::string_view key) {
+  return [this, &target, key](const YAML::Node& v) { assign(target, duration(v, key)); };
+}
+
+YamlReader::Handler YamlReader::into_positive_duration(engine::Millis& target,
+                                                       std::string_view key) {
+  return [this, &target, key](const YAML::Node& v) { assign(target, positive_duration(v, key)); };
+}
+
 std::optional<std::vector<YAML::Node>> YamlReader::sequence(const YAML::Node& node,
                                                             std::string_view key) {
   if (!node.IsSequence()) {

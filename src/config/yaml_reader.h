@@ -39,8 +39,16 @@ class YamlReader {
   std::optional<bool> boolean(const YAML::Node& node, std::string_view key);
   std::optional<std::string> string(const YAML::Node& node, std::string_view key);
   std::optional<engine::Millis> duration(const YAML::Node& node, std::string_view key);
+  /// A duration that must be longer than zero (a period, an interval, a timer).
+  std::optional<engine::Millis> positive_duration(const YAML::Node& node, std::string_view key);
   /// A sequence's items, or nothing (reported) when `node` is not a sequence.
   std::optional<std::vector<YAML::Node>> sequence(const YAML::Node& node, std::string_view key);
+
+  /// Handlers that store a key's value in `target` (which must outlive them).
+  Handler into_string(std::string& target, std::string_view key);
+  Handler into_bool(bool& target, std::string_view key);
+  Handler into_duration(engine::Millis& target, std::string_view key);
+  Handler into_positive_duration(engine::Millis& target, std::string_view key);
 
   std::vector<Diagnostic> take() { return std::exchange(diagnostics_, {}); }
   bool ok() const { return diagnostics_.empty(); }

@@ -1,0 +1,130 @@
+// Every validation rule of the configuration, each against exact messages:
+// a table of invalid files (tests/config/testdata/invalid-*.yaml), as
+// blackbox_exporter does, so that a changed message is a visible decision.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "config/load.h"
+#include "fake_environment.h"
+
+namespace sipsentry::config {
+namespace {
+
+const std::string kTestData = SIPSENTRY_CONFIG_TESTDATA;
+
+struct InvalidCase {
+  std::string file;
+  std::vector<std::string> expected;  // "LINE:COLUMN: message", or "message" without a position
+};
+
+std::vector<std::string> rendered(const std::vector<Diagnostic>& errors) {
+  std::vector<std::string> lines;
+  for (const Diagnostic& d : errors)
+    lines.push_back(d.line
+                        ? std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message
+                        : d.message);
+  return lines;
+}
+
+std::string with_testdata(std::string text) {
+  for (size_t at; (at = text.find("TESTDATA")) != std::string::npos;)
+    text.replace(at, 8, kTestData);
+  return text;
+}
+
+class InvalidConfig : public ::testing::TestWithParam<InvalidCase> {};
+
+TEST_P(InvalidConfig, ReportsEveryMistakeWithItsPosition) {
+  testing::FakeEnvironment env;
+  env.variables["RECEPTION_SIP_PASSWORD"] = "s3cret";
+  LoadResult result = load_config_file(kTestData + "/" + GetParam().file, env);
+  EXPECT_FALSE(result.config.has_value());
+  std::vector<std::string> expected;
+  for (const std::string& line : GetParam().expected) expected.push_back(with_testdata(line));
+  EXPECT_EQ(rendered(result.errors), expected);
+  for (const Diagnostic& d : result.errors) EXPECT_EQ(d.file, kTestData + "/" + GetParam().file);
+}
+
+const InvalidCase kInvalidCases[] = {
+    {"invalid-bad-duration.yaml",
+     {"2:28: 'register_retry_interval': invalid duration '30 seconds': write a number with a unit "
+      "(500ms, 30s, 30m, 1h) or plain seconds",
+      "3:23: 'keepalive_interval': invalid duration '-5s': must not be negative",
+      "4:24: 'interval': invalid duration '1d': write a number with a unit (500ms, 30s, 30m, 1h) "
+      "or plain seconds",
+      "9:40: 'expires': invalid duration 'soon': write a number with a unit (500ms, 30s, 30m, 1h) "
+      "or plain seconds"}},
+    {"invalid-both-retry-forms.yaml",
+     {"2:10: 'retry': give either 'count' (phone V3) or 'period' (phone V2), not both",
+      "6:20: 'count': 11 is out of range; expected an integer from 0 to 10"}},
+    {"invalid-duplicate-line-names.yaml",
+     {"5:11: duplicate line name 'reception' (first defined at line 2)"}},
+    {"invalid-duplicate-server-names.yaml", {"6:9: duplicate server name 'pbx' in this line"}},
+    {"invalid-empty.yaml", {"the file is empty"}},
+    {"invalid-line-fields.yaml",
+     {"2:5: line is missing 'user'",
+      "2:11: 'name': use only letters, digits, '_', '.' and '-' (it is a metric label)",
+      "3:20: 'refresh_ratio': must be between 0 and 1 (exclusive), got 1.5",
+      "4:30: 'unavailable_codes': 99 is out of range; expected an integer from 100 to 699",
+      "5:25: 'test_call': 'target' must be a sip: or sips: URI",
+      "5:51: 'interval': must be greater than 0", "6:15: server is missing 'address'",
+      "7:5: line is missing 'name'"}},
+    {"invalid-malformed-yaml.yaml", {"5:1: malformed YAML: end of sequence flow not found"}},
+    {"invalid-no-lines.yaml", {"1:1: the configuration has no 'lines'"}},
+    {"invalid-no-servers.yaml",
+     {"4:14: 'servers': a line needs at least 1 server", "5:5: line is missing 'servers'"}},
+    {"invalid-port-out-of-range.yaml",
+     {"5:37: 'port': 70000 is out of range; expected an integer from 1 to 65535",
+      "6:37: 'port': 0 is out of range; expected an integer from 1 to 65535"}},
+    {"invalid-too-many-servers.yaml", {"13:9: 'servers': at most 8 servers per line, got 9"}},
+    {"invalid-top-level.yaml",
+     {"2:11: 'listen': expected HOST:PORT, got 'localhost'",
+      "4:10: 'level': expected one of trace, debug, info, warn, error, got 'verbose'",
+      "5:8: 'lines': at least one line is needed"}},
+    {"invalid-two-password-forms.yaml",
+     {"5:19: 'password_env': give only one of 'password', 'password_file', 'password_env'"}},
+    {"invalid-unknown-key.yaml",
+     {"2:3: unknown key 'keepalive_intervall' in 'defaults'; did you mean 'keepalive_interval'?",
+      "7:31: unknown key 'transprt' in 'servers'; did you mean 'transport'?"}},
+    {"invalid-unknown-transport.yaml",
+     {"5:42: 'transport': unknown transport 'sctp'; expected udp, tcp or tls (or the phone's 0, 1, "
+      "3)",
+      "6:42: 'transport': unknown transport '2'; expected udp, tcp or tls (or the phone's 0, 1, "
+      "3)"}},
+    {"invalid-unreadable-password-file.yaml",
+     {"4:20: 'password_file': cannot read 'TESTDATA/secrets/missing.txt'"}},
+    {"invalid-unset-password-env.yaml",
+     {"4:19: 'password_env': environment variable 'NOT_SET_ANYWHERE' is not set"}},
+    {"invalid-wrong-type.yaml",
+     {"2:11: 'timers': expected a mapping of keys to values",
+      "3:23: 'unregister_on_exit': expected true or false, got 'maybe'",
+      "8:37: 'port': expected an integer from 1 to 65535, got 'abc'",
+      "9:18: 'address': expected a string, got a list"}},
+};
+
+INSTANTIATE_TEST_SUITE_P(Table, InvalidConfig, ::testing::ValuesIn(kInvalidCases),
+                         [](const auto& info) {
+                           std::string name = info.param.file.substr(8);  // after "invalid-"
+                           name = name.substr(0, name.size() - 5);        // before ".yaml"
+                           for (char& c : name)
+                             if (c == '-') c = '_';
+                           return name;
+                         });
+
+TEST(ConfigFile, MissingFileIsReportedWithoutPosition) {
+  testing::FakeEnvironment env;
+  LoadResult result = load_config_file(kTestData + "/does-not-exist.yaml", env);
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_EQ(result.errors[0].to_string(),
+            kTestData + "/does-not-exist.yaml: error: cannot read the file");
+}
+
+TEST(ConfigFile, DiagnosticReadsLikeACompilerError) {
+  Diagnostic d{"site.yaml", 4, 7, "unknown key 'x' in 'lines'"};
+  EXPECT_EQ(d.to_string(), "site.yaml:4:7: error: unknown key 'x' in 'lines'");
+}
+
+}  // namespace
+}  // namespace sipsentry::config
