@@ -23,7 +23,10 @@ bool listed(const engine::SendRequest& request) {
 }
 
 std::string describe_send(const engine::WireSend& send) {
-  std::string what = engine::to_string(send.request.purpose);
+  engine::Purpose purpose = send.request.purpose;
+  bool call = purpose == engine::Purpose::kInvite || purpose == engine::Purpose::kAck ||
+              purpose == engine::Purpose::kBye || purpose == engine::Purpose::kCancel;
+  std::string what = call ? "test call" : engine::to_string(purpose);
   std::replace(what.begin(), what.end(), '_', ' ');
   if (send.attempt > 0) what += ", retransmission " + std::to_string(send.attempt);
   if (send.request.authorize) what += ", with credentials";
