@@ -60,11 +60,12 @@ struct RegisterFailure {
 struct RequestFinished {
   size_t server{};
   Method method{};
-  bool available{};                // the server answered (any response but an unavailable one)
-  std::string outcome{};           // "2xx" … "6xx" or a reason label
-  int status{};                    // the response's status code; 0 when there was none
-  std::optional<Reason> reason{};  // set when the request failed
-  Millis duration{};               // from the first send to the final outcome
+  bool available{};                     // the server answered (any response but an unavailable one)
+  std::string outcome{};                // "2xx" … "6xx" or a reason label
+  int status{};                         // the response's status code; 0 when there was none
+  std::optional<Reason> reason{};       // set when the request failed
+  Millis duration{};                    // from the first send to the final outcome
+  std::optional<Millis> retry_after{};  // a 503's Retry-After
 };
 
 /// A test call ended (spec.md §6).

@@ -7,7 +7,8 @@ namespace sipsentry::engine {
 LineEngine::LineEngine(LineSettings settings)
     : settings_(std::move(settings)),
       server_dialogs_(settings_.servers.size()),
-      embargo_until_(settings_.servers.size(), 0ms) {}
+      embargo_until_(settings_.servers.size(), 0ms),
+      quiet_reason_(settings_.servers.size()) {}
 
 Actions LineEngine::take() {
   return std::exchange(out_, {});
@@ -104,6 +105,13 @@ Actions LineEngine::place_test_call(Millis now) {
 RequestId LineEngine::send(Purpose purpose, Method method, size_t server, DialogId dialog,
                            BudgetKind kind, std::optional<Millis> expires, bool authorize) {
   RequestId id = next_request_++;
+  if (held_back(purpose, server)) {
+    // The server asked for quiet (Retry-After): it is unavailable at once,
+    // for the reason it gave, and nothing goes on the wire.
+    Pending request{purpose, method, server, dialog, now_, authorize, false, expires};
+    dispatch(request, Verdict{Verdict::Kind::kUnavailable, quiet_reason_[server]}, Outcome{});
+    return id;
+  }
   RequestPlan plan = plan_request(settings_, server, method, kind);
   // CANCEL repeats the CSeq number of the INVITE it cancels.
   uint32_t cseq = dialog == kOneOff           ? 1
@@ -138,11 +146,17 @@ void LineEngine::finish(RequestId, const Pending& request, const Outcome& outcom
   std::optional<Reason> reason;
   if (verdict.kind == Verdict::Kind::kUnavailable || verdict.kind == Verdict::Kind::kFailed)
     reason = verdict.reason;
+  std::optional<Millis> retry_after;
+  if (!available) retry_after = outcome.retry_after;
   emit(RequestFinished{request.server, request.method, available,
                        outcome_label(verdict, outcome.status), outcome.status, reason,
-                       now_ - request.first_sent});
-  if (!available && outcome.retry_after)
-    embargo_until_[request.server] = now_ + *outcome.retry_after;
+                       now_ - request.first_sent, retry_after});
+  if (retry_after) {
+    embargo_until_[request.server] = now_ + *retry_after;
+    quiet_reason_[request.server] = verdict.reason;
+  }
+  // A server that answers again evidently takes requests: its Retry-After is over.
+  if (available) embargo_until_[request.server] = 0ms;
   // An OPTIONS only asks whether the server is up: a challenge already says so.
   if (verdict.kind == Verdict::Kind::kChallenge && request.method != Method::kOptions) {
     // One digest answer per request: same dialog, next CSeq, a fresh budget.
@@ -221,6 +235,14 @@ void LineEngine::set_state(LineState state, std::optional<Reason> reason) {
   if (state == state_) return;
   emit(StateChanged{state_, state, reason});
   state_ = state;
+}
+
+bool LineEngine::held_back(Purpose purpose, size_t server) const {
+  // The walk may go anywhere; CANCEL and ACK belong to an INVITE transaction
+  // already open at the server, and RFC 3261 sends them nowhere else.
+  bool exempt =
+      purpose == Purpose::kWalk || purpose == Purpose::kCancel || purpose == Purpose::kAck;
+  return !exempt && embargoed(server);
 }
 
 DialogId LineEngine::registration_dialog(size_t server) {

@@ -101,6 +101,8 @@ class LineEngine {
   DialogId registration_dialog(size_t server);
   BudgetKind list_budget(size_t server) const;
   bool embargoed(size_t server) const { return embargo_until_[server] > now_; }
+  /// True when a request for `purpose` must not go to `server` now (Retry-After).
+  bool held_back(Purpose purpose, size_t server) const;
   Actions take();
 
   // register_walk.cc: spec.md §4.
@@ -149,6 +151,7 @@ class LineEngine {
   size_t last_server_ = 0;         // server the line was last on (the primary at start-up)
   std::vector<std::optional<DialogId>> server_dialogs_;
   std::vector<Millis> embargo_until_;  // Retry-After per server
+  std::vector<Reason> quiet_reason_;   // the response that carried it
   std::optional<Walk> walk_;
   std::optional<Call> call_;
 

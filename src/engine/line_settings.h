@@ -61,8 +61,8 @@ struct FailbackSettings {
 struct TestCallSettings {
   std::string target;  // request URI, e.g. "sip:*43@pbx.example.com"
   Millis interval = 15min;
-  Millis duration = 5s;                // how long an answered call is held before BYE
-  Millis ring_timeout = 30s;           // CANCEL when no final answer by then
+  Millis duration = 5s;                  // how long an answered call is held before BYE
+  Millis ring_timeout = 30s;             // CANCEL when no final answer by then
   std::optional<int> expected_status{};  // default: any 2xx counts as success
 
   friend bool operator==(const TestCallSettings&, const TestCallSettings&) = default;

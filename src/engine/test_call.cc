@@ -21,16 +21,14 @@ void LineEngine::begin_call() {
 
 void LineEngine::send_call_request(Method method) {
   size_t server = *current_;
+  bool invite = method == Method::kInvite;
   call_->server = server;
-  Purpose purpose = method == Method::kInvite ? Purpose::kInvite : Purpose::kBye;
-  RequestId id = send(purpose, method, server, call_->dialog, list_budget(server));
-  if (method == Method::kInvite) {
-    call_->phase = Call::Phase::kInviting;
-    call_->invite = id;
-    call_->invite_server = server;
-  } else {
-    call_->phase = Call::Phase::kHangingUp;
-  }
+  call_->phase = invite ? Call::Phase::kInviting : Call::Phase::kHangingUp;
+  if (invite) call_->invite_server = server;
+  RequestId id = send(invite ? Purpose::kInvite : Purpose::kBye, method, server, call_->dialog,
+                      list_budget(server));
+  // send() may have found the server held back and moved the call on already.
+  if (invite && call_ && call_->phase == Call::Phase::kInviting) call_->invite = id;
 }
 
 void LineEngine::on_call_provisional(RequestId id, const Outcome& outcome) {

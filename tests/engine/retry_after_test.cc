@@ -56,5 +56,31 @@ TEST(RetryAfter, TheRegisterWalkMayStillGoThere) {
   EXPECT_EQ(send_times(driver, 0, Method::kRegister), (Times{0ms, 62s}));
 }
 
+TEST(RetryAfter, AnInviteToTheCurrentServerInsideItsRetryAfterFailsOverWithoutBeingSent) {
+  LineSettings line = two_server_line();
+  line.observe_interval = 60s;
+  line.test_call = TestCallSettings{.target = "sip:*43@x"};
+  VirtualDriver driver(line);
+  driver.start();
+  ASSERT_EQ(driver.in_flight().size(), 2u);  // REGISTER to the primary, OPTIONS to the backup
+  RequestId register_primary = driver.in_flight().begin()->first;
+  RequestId observe_backup = std::next(driver.in_flight().begin())->first;
+  driver.respond(register_primary, Outcome::response(503));
+  driver.respond(driver.in_flight().rbegin()->first, Outcome::response(200));  // walk to the backup
+  ASSERT_EQ(driver.engine().registered_server(), 1u);
+  driver.respond(observe_backup, busy_for(300s));  // a late answer: the backup wants quiet now
+
+  driver.advance_to(10s);
+  driver.place_test_call();
+  EXPECT_TRUE(send_times(driver, 1, Method::kInvite).empty());
+  ASSERT_EQ(send_times(driver, 0, Method::kRegister), (Times{0ms, 10s}));  // INVITE failover
+  driver.respond(driver.in_flight().rbegin()->first, Outcome::response(200));
+  EXPECT_EQ(send_times(driver, 0, Method::kInvite), (Times{10s}));
+  auto failovers = events_of<Failover>(driver);
+  ASSERT_EQ(failovers.size(), 2u);
+  EXPECT_EQ(failovers[1].second.method, Method::kInvite);
+  EXPECT_EQ(failovers[1].second.reason.label(), "status_503");
+}
+
 }  // namespace
 }  // namespace sipsentry::engine
