@@ -32,6 +32,32 @@ TEST(RegisterFailover, SilentPrimaryGetsThreeRetransmissionsThenBackupAt7500ms) 
   EXPECT_EQ(driver.engine().registered_server(), 1u);
 }
 
+TEST(RegisterFailover, ShortTimersT1At100msAndT2At400msGiveABudgetOf1100ms) {
+  LineSettings line = two_server_line();
+  line.timers = Timers{.t1 = 100ms, .t2 = 400ms, .t4 = 5s};
+  ScriptedServers servers;
+  servers.silent(0);
+  servers.answer(1, 200);
+  VirtualDriver driver(line, servers.responder());
+  driver.start();
+  driver.advance_to(2s);
+  EXPECT_EQ(send_times(driver, 0, Method::kRegister), (Times{0ms, 100ms, 300ms, 700ms}));
+  EXPECT_EQ(send_times(driver, 1, Method::kRegister), (Times{1100ms}));
+}
+
+TEST(RegisterFailover, PeriodModeGivesTheNonLastServerExactlyThePeriod) {
+  LineSettings line = two_server_line();
+  line.retry = RetryPolicy{.mode = RetryPolicy::Mode::kPeriod, .count = 3, .period = 2s};
+  ScriptedServers servers;
+  servers.silent(0);
+  servers.answer(1, 200);
+  VirtualDriver driver(line, servers.responder());
+  driver.start();
+  driver.advance_to(3s);
+  EXPECT_EQ(send_times(driver, 0, Method::kRegister), (Times{0ms, 500ms, 1500ms}));
+  EXPECT_EQ(send_times(driver, 1, Method::kRegister), (Times{2s}));
+}
+
 TEST(RegisterFailover, PrimaryAnswering503FailsOverAtOnce) {
   ScriptedServers servers;
   servers.answer(0, 503);
