@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <set>
 
 #include "config/duration.h"
 
@@ -55,8 +57,17 @@ void YamlReader::read_map(const YAML::Node& node, std::string_view section,
   }
   std::vector<std::string_view> known;
   for (const auto& [name, handler] : handlers) known.push_back(name);
+  std::set<std::string> seen;
   for (const auto& entry : node) {
+    if (!entry.first.IsScalar()) {
+      error(entry.first, "keys in " + quoted(section) + " must be plain names");
+      continue;
+    }
     std::string key = entry.first.Scalar();
+    if (!seen.insert(key).second) {
+      error(entry.first, "duplicate key " + quoted(key) + " in " + quoted(section));
+      continue;
+    }
     auto found = std::ranges::find_if(handlers, [&](const auto& h) { return h.first == key; });
     if (found != handlers.end()) {
       found->second(entry.second);
@@ -100,7 +111,7 @@ std::optional<double> YamlReader::number(const YAML::Node& node, std::string_vie
   if (!text) return std::nullopt;
   double value = 0;
   auto [end, failure] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (failure != std::errc() || end != text->data() + text->size()) {
+  if (failure != std::errc() || end != text->data() + text->size() || !std::isfinite(value)) {
     error(node, quoted(key) + ": expected a number, got '" + *text + "'");
     return std::nullopt;
   }
