@@ -3,6 +3,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/plan_command.h"
+#include "cli/probe_command.h"
 #include "cli/validate_command.h"
 #include "version.h"
 
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   add_validate_command(app, exit_code);
   add_plan_command(app, exit_code);
+  add_probe_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

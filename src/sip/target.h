@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/line_settings.h"
+
+namespace sipsentry::sip {
+
+/// Where a request goes: a server's address, port and transport.
+struct Target {
+  std::string host;
+  uint16_t port = 5060;
+  engine::Transport transport = engine::Transport::kUdp;
+
+  /// "sip:host:port;transport=tcp", the form Sofia-SIP routes by.
+  std::string route_uri() const;
+  friend bool operator==(const Target&, const Target&) = default;
+};
+
+/// Parses `sip:HOST[:PORT][;transport=udp|tcp|tls]` or `sips:HOST[:PORT]`
+/// (TLS). The port defaults to 5060, or 5061 for TLS; IPv6 hosts are written
+/// in brackets. Returns the target, or a message saying what is wrong.
+std::optional<Target> parse_target(std::string_view uri, std::string& error);
+
+/// The target of a configured server.
+Target target_of(const engine::Server& server);
+
+}  // namespace sipsentry::sip

@@ -1,0 +1,56 @@
+#include "sip/target.h"
+
+#include <gtest/gtest.h>
+
+namespace sipsentry::sip {
+namespace {
+
+using engine::Transport;
+
+Target parsed(std::string_view uri) {
+  std::string error;
+  auto target = parse_target(uri, error);
+  EXPECT_TRUE(target) << uri << ": " << error;
+  return target.value_or(Target{});
+}
+
+std::string rejected(std::string_view uri) {
+  std::string error;
+  EXPECT_FALSE(parse_target(uri, error)) << uri;
+  return error;
+}
+
+TEST(Target, DefaultsAreUdpOnPort5060) {
+  EXPECT_EQ(parsed("sip:pbx.example.com"), (Target{"pbx.example.com", 5060, Transport::kUdp}));
+}
+
+TEST(Target, PortAndTransportAreTakenFromTheUri) {
+  EXPECT_EQ(parsed("sip:192.0.2.10:5080;transport=tcp"),
+            (Target{"192.0.2.10", 5080, Transport::kTcp}));
+  EXPECT_EQ(parsed("sip:1001@192.0.2.10;transport=tls"),
+            (Target{"192.0.2.10", 5061, Transport::kTls}));
+}
+
+TEST(Target, SipsMeansTlsOn5061) {
+  EXPECT_EQ(parsed("sips:pbx.example.com"), (Target{"pbx.example.com", 5061, Transport::kTls}));
+}
+
+TEST(Target, Ipv6HostsAreBracketed) {
+  EXPECT_EQ(parsed("sip:[::1]:5070"), (Target{"[::1]", 5070, Transport::kUdp}));
+}
+
+TEST(Target, MistakesAreExplained) {
+  EXPECT_EQ(rejected("http://example.com"), "'http://example.com' is not a sip: or sips: URI");
+  EXPECT_EQ(rejected("sip:host;transport=sctp"),
+            "unknown transport 'sctp' in 'sip:host;transport=sctp'");
+  EXPECT_EQ(rejected("sip:host:99999"), "'sip:host:99999' has no valid host and port");
+  EXPECT_EQ(rejected("sip::5060"), "'sip::5060' has no valid host and port");
+}
+
+TEST(Target, RouteUriNamesTheTransport) {
+  EXPECT_EQ((Target{"192.0.2.10", 5060, Transport::kTcp}).route_uri(),
+            "sip:192.0.2.10:5060;transport=tcp");
+}
+
+}  // namespace
+}  // namespace sipsentry::sip
