@@ -103,6 +103,7 @@ std::optional<sip::OutgoingRequest> build_request(const ProbeOptions& options, s
   request.user = options.user;
   request.expires = engine::Millis(60'000);
   if (password) request.credentials = sip::Credentials{options.user, password};
+  request.answer_challenge = true;
   return request;
 }
 

@@ -54,6 +54,7 @@ SofiaRequest::SofiaRequest(SofiaContext& context, OutgoingRequest request,
       from_tag_(random_token()) {
   if (request_.domain.empty()) request_.domain = request_.target.host;
   if (request_.call_id.empty()) request_.call_id = random_token() + "@sipsentry";
+  if (!request_.from_tag.empty()) from_tag_ = request_.from_tag;
 }
 
 SofiaRequest::~SofiaRequest() {
@@ -70,7 +71,7 @@ bool SofiaRequest::start() {
                                   static_cast<su_duration_t>(request_.budget.count()));
   if (!budget_timer_) return false;
   su_timer_set(budget_timer_, &SofiaRequest::on_budget, this);
-  return create_transaction(nullptr);
+  return create_transaction(request_.authorize ? authorization() : nullptr);
 }
 
 std::string SofiaRequest::request_uri() const {
@@ -108,27 +109,34 @@ bool SofiaRequest::create_transaction(msg_header_t* authorization) {
   return transaction_ != nullptr;
 }
 
-bool SofiaRequest::answer_challenge(sip_t const* sip) {
-  if (challenged_ || !request_.credentials || !sip) return false;
-  challenged_ = true;
-  bool proxy = sip->sip_proxy_authenticate != nullptr;
-  msg_auth_t const* challenge = proxy ? sip->sip_proxy_authenticate : sip->sip_www_authenticate;
-  if (!challenge) return false;
+/// Digest credentials for the challenge last received on this Call-ID.
+msg_header_t* SofiaRequest::authorization() {
+  bool proxy = false;
+  msg_auth_t const* challenge = context_.challenge(request_.call_id, proxy);
+  if (!challenge || !request_.credentials) return nullptr;
   if (auc_challenge(&authenticator_, home_, challenge,
                     proxy ? sip_proxy_authorization_class : sip_authorization_class) < 0)
-    return false;
+    return nullptr;
   auc_all_credentials(&authenticator_, nullptr, nullptr, request_.credentials->user.c_str(),
                       request_.credentials->password.c_str());
-  msg_header_t* authorization = nullptr;
+  msg_header_t* headers = nullptr;
   std::string uri = request_uri();
   url_t* url = url_hdup(home_, URL_STRING_MAKE(uri.c_str())->us_url);
   if (auc_authorization_headers(&authenticator_, home_, engine::to_string(request_.method), url,
-                                nullptr, &authorization) < 0 ||
-      !authorization)
-    return false;
+                                nullptr, &headers) < 0)
+    return nullptr;
+  return headers;
+}
+
+/// The probe answers one challenge itself: same Call-ID, next CSeq.
+bool SofiaRequest::answer_challenge() {
+  if (challenged_ || !request_.answer_challenge) return false;
+  challenged_ = true;
+  msg_header_t* headers = authorization();
+  if (!headers) return false;
   nta_outgoing_destroy(transaction_);
-  ++request_.cseq;  // same Call-ID, next CSeq
-  return create_transaction(authorization);
+  ++request_.cseq;
+  return create_transaction(headers);
 }
 
 engine::Millis SofiaRequest::elapsed() const {
@@ -164,12 +172,16 @@ RequestResult SofiaRequest::result_of(int status, sip_t const* sip) const {
 int SofiaRequest::on_response(SofiaRequest* self, nta_outgoing_t* orq, sip_t const* sip) {
   int status = nta_outgoing_status(orq);
   if (status < 200) return 0;  // provisional: the budget keeps running (INVITE comes later)
-  if ((status == 401 || status == 407) && self->answer_challenge(sip)) return 0;
+  if (status == 401 || status == 407) {
+    self->context_.remember_challenge(self->request_.call_id, sip);
+    if (self->answer_challenge()) return 0;
+  }
   self->context_.finish(self, self->result_of(status, sip));
   return 0;
 }
 
-void SofiaRequest::on_budget(su_root_magic_t*, su_timer_t*, SofiaRequest* self) {
+void SofiaRequest::on_budget(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
+  auto* self = static_cast<SofiaRequest*>(arg);
   RequestResult result;
   result.timed_out = true;
   result.round_trip = self->elapsed();

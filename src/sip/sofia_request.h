@@ -12,7 +12,6 @@ class SofiaRequest;
 
 // Typed context pointers for Sofia's callbacks (see design.md).
 #define NTA_OUTGOING_MAGIC_T sipsentry::sip::SofiaRequest
-#define SU_TIMER_ARG_T sipsentry::sip::SofiaRequest
 
 #include <sofia-sip/auth_client.h>
 #include <sofia-sip/nta.h>
@@ -34,6 +33,11 @@ class SofiaContext {
   virtual nta_leg_t* leg() const = 0;
   /// Hands the result over and destroys `request`.
   virtual void finish(SofiaRequest* request, const RequestResult& result) = 0;
+  /// Keeps the challenge of a 401/407 for the next request on `call_id`.
+  virtual void remember_challenge(const std::string& call_id, sip_t const* sip) = 0;
+  /// The challenge last received on `call_id`, if any, and whether it came
+  /// from a proxy (407).
+  virtual msg_auth_t const* challenge(const std::string& call_id, bool& proxy) const = 0;
 };
 
 /// One request from its first send to its final outcome: the transaction,
@@ -52,13 +56,14 @@ class SofiaRequest {
 
  private:
   bool create_transaction(msg_header_t* authorization);
-  bool answer_challenge(sip_t const* sip);
+  bool answer_challenge();
+  msg_header_t* authorization();
   RequestResult result_of(int status, sip_t const* sip) const;
   engine::Millis elapsed() const;
   std::string request_uri() const;
   std::string contact() const;
   static int on_response(SofiaRequest* self, nta_outgoing_t* orq, sip_t const* sip);
-  static void on_budget(su_root_magic_t*, su_timer_t*, SofiaRequest* self);
+  static void on_budget(su_root_magic_t*, su_timer_t*, su_timer_arg_t* self);
 
   SofiaContext& context_;
   OutgoingRequest request_;
