@@ -16,7 +16,7 @@ Actions LineEngine::take() {
 
 Actions LineEngine::start(Millis now) {
   now_ = now;
-  begin_walk(Method::kRegister, std::nullopt, std::nullopt, 0ms);
+  begin_walk(Method::kRegister, {}, std::nullopt, 0ms);
   if (settings_.observe_interval > 0ms) on_observe_timer();
   if (settings_.test_call) start_timer(TimerKind::kTestCall, settings_.test_call->interval);
   return take();
@@ -78,7 +78,7 @@ Actions LineEngine::on_timer(Millis now, TimerId id) {
       on_failback_timer();
       break;
     case TimerKind::kRegisterRetry:
-      begin_walk(Method::kRegister, std::nullopt, std::nullopt, 0ms);
+      begin_walk(Method::kRegister, {}, std::nullopt, 0ms);
       break;
     case TimerKind::kObserve:
       on_observe_timer();
@@ -158,15 +158,21 @@ void LineEngine::finish(RequestId, const Pending& request, const Outcome& outcom
   // A server that answers again evidently takes requests: its Retry-After is over.
   if (available) embargo_until_[request.server] = 0ms;
   // An OPTIONS only asks whether the server is up: a challenge already says so.
-  if (verdict.kind == Verdict::Kind::kChallenge && request.method != Method::kOptions) {
-    // One digest answer per request: same dialog, next CSeq, a fresh budget.
-    send(request.purpose, request.method, request.server, request.dialog,
-         request.purpose == Purpose::kFailbackProbe ? BudgetKind::kFull
-                                                    : list_budget(request.server),
-         request.expires, true);
-    return;
-  }
+  if (verdict.kind == Verdict::Kind::kChallenge && request.method != Method::kOptions)
+    return answer_challenge(request);
   dispatch(request, verdict, outcome);
+}
+
+void LineEngine::answer_challenge(const Pending& request) {
+  // One digest answer per request: same dialog, next CSeq, a fresh budget.
+  RequestId id = send(
+      request.purpose, request.method, request.server, request.dialog,
+      request.purpose == Purpose::kFailbackProbe ? BudgetKind::kFull : list_budget(request.server),
+      request.expires, true);
+  // The call's INVITE is now this transaction: its 1xx stops the failover
+  // clock, and a ring timeout cancels it.
+  if (request.purpose == Purpose::kInvite && call_ && call_->dialog == request.dialog)
+    call_->invite = id;
 }
 
 void LineEngine::timed_out(RequestId id) {

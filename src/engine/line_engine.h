@@ -80,12 +80,17 @@ class LineEngine {
     std::optional<Millis> answered{};
     std::optional<size_t> invite_server{};
     RequestId invite = 0;
+    // Servers the INVITE (or, once answered, the BYE) found unavailable: the
+    // call tries each once, or servers that register but refuse calls would
+    // bounce it between them for ever.
+    std::vector<size_t> unavailable{};
   };
 
   // line_engine.cc: requests, timers, events.
   RequestId send(Purpose purpose, Method method, size_t server, DialogId dialog, BudgetKind kind,
                  std::optional<Millis> expires = {}, bool authorize = false);
   void finish(RequestId id, const Pending& request, const Outcome& outcome);
+  void answer_challenge(const Pending& request);
   void timed_out(RequestId id);
   void dispatch(const Pending& request, const Verdict& verdict, const Outcome& outcome);
   void abandon(Purpose purpose);
@@ -106,7 +111,7 @@ class LineEngine {
   Actions take();
 
   // register_walk.cc: spec.md §4.
-  void begin_walk(Method trigger, std::optional<size_t> failed, std::optional<Reason> reason,
+  void begin_walk(Method trigger, std::vector<size_t> tried, std::optional<Reason> reason,
                   Millis detection);
   void walk_next();
   void on_walk_outcome(const Pending& request, const Verdict& verdict, const Outcome& outcome);
@@ -132,7 +137,7 @@ class LineEngine {
   // test_call.cc: spec.md §6.
   void on_test_call_timer();
   void begin_call();
-  void send_call_request(Method method);
+  void send_call_request(Method method, size_t server);
   void on_call_provisional(RequestId id, const Outcome& outcome);
   void on_call_outcome(const Pending& request, const Verdict& verdict, const Outcome& outcome);
   void on_call_server_unavailable(const Pending& request, const Reason& reason);

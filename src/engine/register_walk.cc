@@ -1,19 +1,21 @@
 // Register failover (spec.md §4): walk the servers in order from the primary,
 // give each its budget, and stay on the first that grants the registration.
+#include <algorithm>
+
 #include "engine/line_engine.h"
 
 namespace sipsentry::engine {
 
-void LineEngine::begin_walk(Method trigger, std::optional<size_t> failed,
-                            std::optional<Reason> reason, Millis detection) {
+void LineEngine::begin_walk(Method trigger, std::vector<size_t> tried, std::optional<Reason> reason,
+                            Millis detection) {
   leave_registration();
   cancel_timer(TimerKind::kRegisterRetry);
   abandon(Purpose::kWalk);
   Walk walk{
       .trigger = trigger, .first_reason = reason, .detection = detection, .last_reason = reason};
-  // The server that just failed counts as tried: a walk visits each server once.
+  // The servers that just failed count as tried: a walk visits each server once.
   for (size_t i = 0; i < settings_.servers.size(); ++i)
-    if (i != failed) walk.order.push_back(i);
+    if (std::ranges::find(tried, i) == tried.end()) walk.order.push_back(i);
   walk_ = std::move(walk);
   set_state(LineState::kRegistering, reason);
   walk_next();

@@ -43,7 +43,7 @@ void LineEngine::on_keepalive_outcome(const Pending& request, const Verdict& ver
 
 /// The current server was found unavailable: walk from the primary.
 void LineEngine::fail_current(const Pending& request, const Reason& reason) {
-  begin_walk(request.method, request.server, reason, now_ - request.first_sent);
+  begin_walk(request.method, {request.server}, reason, now_ - request.first_sent);
 }
 
 }  // namespace sipsentry::engine

@@ -1,6 +1,8 @@
 // INVITE and BYE failover (spec.md §6): a test call goes through the server
 // the line is registered with; when that server is unavailable the line
 // registers elsewhere first, and the INVITE or BYE then goes through there.
+#include <algorithm>
+
 #include "engine/line_engine.h"
 
 namespace sipsentry::engine {
@@ -16,11 +18,10 @@ void LineEngine::begin_call() {
     end_call("unavailable");
     return;
   }
-  send_call_request(Method::kInvite);
+  send_call_request(Method::kInvite, *current_);
 }
 
-void LineEngine::send_call_request(Method method) {
-  size_t server = *current_;
+void LineEngine::send_call_request(Method method, size_t server) {
   bool invite = method == Method::kInvite;
   call_->server = server;
   call_->phase = invite ? Call::Phase::kInviting : Call::Phase::kHangingUp;
@@ -39,7 +40,8 @@ void LineEngine::on_call_provisional(RequestId id, const Outcome& outcome) {
   call_->phase = Call::Phase::kRinging;
   cancel_timer(TimerKind::kBudget, id);
   Millis rung = now_ - pending_.at(id).first_sent;
-  start_timer(TimerKind::kRingTimeout, settings_.test_call->ring_timeout - rung);
+  // A ring timeout already over by the first 1xx cancels at once.
+  start_timer(TimerKind::kRingTimeout, std::max(0ms, settings_.test_call->ring_timeout - rung));
 }
 
 void LineEngine::on_call_outcome(const Pending& request, const Verdict& verdict,
@@ -57,6 +59,7 @@ void LineEngine::on_call_outcome(const Pending& request, const Verdict& verdict,
   if (verdict.kind == Verdict::Kind::kSuccess) {
     call_->phase = Call::Phase::kAnswered;
     call_->answered = now_ - call_->started;
+    call_->unavailable.clear();  // the BYE is a new request: every server may take it
     cancel_timer(TimerKind::kRingTimeout);
     send_ack(request.server, request.dialog);
     start_timer(TimerKind::kCallHold, settings_.test_call->duration);
@@ -69,19 +72,27 @@ void LineEngine::on_call_outcome(const Pending& request, const Verdict& verdict,
 }
 
 void LineEngine::on_call_server_unavailable(const Pending& request, const Reason& reason) {
+  Millis detection = now_ - request.first_sent;
   if (request.method == Method::kCancel) {
     abandon(Purpose::kInvite);
     end_call("unavailable");
-  } else {
-    call_->phase = Call::Phase::kAwaitingRegistration;
-    call_->waiting_method = request.method;
+    return begin_walk(request.method, {request.server}, reason, detection);
   }
-  begin_walk(request.method, request.server, reason, now_ - request.first_sent);
+  call_->phase = Call::Phase::kAwaitingRegistration;
+  call_->waiting_method = request.method;
+  std::vector<size_t>& tried = call_->unavailable;
+  tried.push_back(request.server);
+  // Call requests only go to servers not yet tried, so this counts each once.
+  if (tried.size() == settings_.servers.size()) return resume_call_after_walk(false);
+  // A failback moved the line meanwhile: it is registered where the call may go.
+  if (current_ && std::ranges::find(tried, *current_) == tried.end())
+    return resume_call_after_walk(true);
+  begin_walk(request.method, tried, reason, detection);
 }
 
 void LineEngine::resume_call_after_walk(bool registered) {
   if (!call_ || call_->phase != Call::Phase::kAwaitingRegistration) return;
-  if (registered) return send_call_request(call_->waiting_method);
+  if (registered) return send_call_request(call_->waiting_method, *current_);
   // An answered call that cannot be hung up anywhere still was answered.
   end_call(call_->waiting_method == Method::kBye ? "answered" : "unavailable");
 }
@@ -96,7 +107,8 @@ void LineEngine::on_ring_timeout() {
 
 void LineEngine::on_hold_timer() {
   if (!call_ || call_->phase != Call::Phase::kAnswered) return;
-  send_call_request(Method::kBye);
+  // Through the server that carried the INVITE, wherever the line is now.
+  send_call_request(Method::kBye, *call_->server);
 }
 
 void LineEngine::end_call(std::string result) {

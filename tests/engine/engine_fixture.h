@@ -4,6 +4,8 @@
 
 #include <map>
 #include <optional>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "engine/virtual_driver.h"
@@ -25,24 +27,34 @@ inline LineSettings two_server_line() {
 }
 
 /// Scripted servers: each server index answers every request with a fixed
-/// outcome, or stays silent; `set` changes a server's behaviour mid-test.
+/// outcome, or stays silent; a method may be given its own behaviour (a
+/// server that registers but refuses calls); `set` changes a server's
+/// behaviour mid-test.
 class ScriptedServers {
  public:
-  void set(size_t server, std::optional<Outcome> outcome) { behaviour_[server] = outcome; }
+  void set(size_t server, std::optional<Outcome> outcome) { behaviour_[{server, {}}] = outcome; }
   void silent(size_t server) { set(server, std::nullopt); }
   void answer(size_t server, int status) { set(server, Outcome::response(status)); }
   void fail(size_t server, TransportError error) { set(server, Outcome::failure(error)); }
+  /// Only requests with `method` get `outcome` (nullopt: silence).
+  void set(size_t server, Method method, std::optional<Outcome> outcome) {
+    behaviour_[{server, method}] = outcome;
+  }
+  void answer(size_t server, Method method, int status) {
+    set(server, method, Outcome::response(status));
+  }
 
   VirtualDriver::Responder responder() {
     return [this](const SendRequest& request, Millis) -> std::optional<VirtualDriver::Reply> {
-      auto found = behaviour_.find(request.server);
+      auto found = behaviour_.find({request.server, request.method});
+      if (found == behaviour_.end()) found = behaviour_.find({request.server, {}});
       if (found == behaviour_.end() || !found->second) return std::nullopt;
       return VirtualDriver::Reply{0ms, *found->second};
     };
   }
 
  private:
-  std::map<size_t, std::optional<Outcome>> behaviour_;
+  std::map<std::pair<size_t, std::optional<Method>>, std::optional<Outcome>> behaviour_;
 };
 
 /// The wire sends of `driver` to `server` with `method`, as times.
@@ -51,6 +63,13 @@ inline std::vector<Millis> send_times(const VirtualDriver& driver, size_t server
   for (const WireSend& send : driver.wire())
     if (send.request.server == server && send.request.method == method) times.push_back(send.at);
   return times;
+}
+
+/// The newest request still waiting for its outcome (tests that answer by hand).
+/// Throws (a test failure) when there is none.
+inline const SendRequest& latest_request(const VirtualDriver& driver) {
+  if (driver.in_flight().empty()) throw std::logic_error("no request in flight");
+  return driver.in_flight().rbegin()->second;
 }
 
 /// The events of type T that `driver` recorded, with their times.
