@@ -4,6 +4,7 @@
 #include "cli/exit_codes.h"
 #include "cli/plan_command.h"
 #include "cli/probe_command.h"
+#include "cli/run_command.h"
 #include "cli/validate_command.h"
 #include "version.h"
 
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   add_validate_command(app, exit_code);
   add_plan_command(app, exit_code);
   add_probe_command(app, exit_code);
+  add_run_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -1,6 +1,6 @@
 #include "sip/sofia_request.h"
 
-#include <random>
+#include "sip/random_token.h"
 
 namespace sipsentry::sip {
 namespace {
@@ -10,13 +10,6 @@ using Clock = std::chrono::steady_clock;
 // Sofia marks the responses it makes itself (ICMP, refused connections, its
 // own timeouts) with this flag; the constant lives in a private header.
 constexpr unsigned kSofiaInternalMessage = 1u << 15;
-
-std::string random_token() {
-  static std::mt19937_64 random{std::random_device{}()};
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(random()));
-  return text;
-}
 
 sip_method_t sofia_method(engine::Method method) {
   switch (method) {

@@ -64,3 +64,21 @@ kamailio_pids() {
   main=$1
   echo "$main $(pgrep -P "$main" | tr '\n' ' ')"
 }
+
+# wait_for FILE EXTENDED_REGEX SECONDS: waits until the file has a matching line.
+wait_for() {
+  file=$1 pattern=$2 limit=$3
+  end=$(( $(date +%s) + limit ))
+  while [ "$(date +%s)" -le "$end" ]; do
+    grep -qE -- "$pattern" "$file" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# stop_kamailio NAME: stops an instance and waits until its port is free.
+stop_kamailio() {
+  eval "pid=\$${1}_pid"
+  kill "$pid" 2>/dev/null
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+}

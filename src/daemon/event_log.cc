@@ -1,0 +1,132 @@
+#include "daemon/event_log.h"
+
+#include <chrono>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
+
+namespace sipsentry::daemon {
+namespace {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+const char* name_of(LogLevel level) {
+  constexpr const char* kNames[] = {"trace", "debug", "info", "warn", "error"};
+  return kNames[static_cast<int>(level)];
+}
+
+std::string seconds(engine::Millis duration) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3fs", duration.count() / 1000.0);
+  return text;
+}
+
+/// A logfmt value: quoted when it holds a space, a quote or nothing.
+std::string logfmt(const std::string& value) {
+  if (!value.empty() && value.find_first_of(" \"=") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) quoted += c == '"' ? std::string("\\\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string now_utc() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t time = std::chrono::system_clock::to_time_t(now);
+  auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  char text[40];
+  std::tm utc{};
+  gmtime_r(&time, &utc);
+  std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + length, sizeof text - length, ".%03lldZ",
+                static_cast<long long>(millis.count()));
+  return text;
+}
+
+/// The level and fields of one event; servers are named as in metrics.
+struct Describer {
+  const engine::LineSettings& line;
+  std::string server(size_t index) const { return line.servers.at(index).name; }
+
+  std::pair<LogLevel, Fields> operator()(const engine::StateChanged& e) const {
+    Fields fields{{"event", "state"}, {"from", to_string(e.from)}, {"to", to_string(e.to)}};
+    if (e.reason) fields.emplace_back("reason", e.reason->label());
+    return {LogLevel::kInfo, fields};
+  }
+  std::pair<LogLevel, Fields> operator()(const engine::Registered& e) const {
+    return {e.refresh ? LogLevel::kDebug : LogLevel::kInfo,
+            {{"event", e.refresh ? "refreshed" : "registered"},
+             {"server", server(e.server)},
+             {"expires", seconds(e.expires)}}};
+  }
+  std::pair<LogLevel, Fields> operator()(const engine::Failover& e) const {
+    return {LogLevel::kInfo,
+            {{"event", "failover"},
+             {"from", server(e.from)},
+             {"to", server(e.to)},
+             {"method", to_string(e.method)},
+             {"reason", e.reason.label()},
+             {"detection", seconds(e.detection)}}};
+  }
+  std::pair<LogLevel, Fields> operator()(const engine::Failback& e) const {
+    return {LogLevel::kInfo,
+            {{"event", "failback"}, {"from", server(e.from)}, {"to", server(e.to)}}};
+  }
+  std::pair<LogLevel, Fields> operator()(const engine::FailbackProbe& e) const {
+    Fields fields{{"event", "failback_probe"}, {"result", to_string(e.result)}};
+    if (e.reason) fields.emplace_back("reason", e.reason->label());
+    return {LogLevel::kInfo, fields};
+  }
+  std::pair<LogLevel, Fields> operator()(const engine::RegisterFailure& e) const {
+    return {LogLevel::kError, {{"event", "register_failure"}, {"reason", e.last_reason.label()}}};
+  }
+  std::pair<LogLevel, Fields> operator()(const engine::RequestFinished& e) const {
+    Fields fields{{"event", "request"},
+                  {"server", server(e.server)},
+                  {"method", to_string(e.method)},
+                  {"outcome", e.outcome},
+                  {"duration", seconds(e.duration)}};
+    if (e.status) fields.emplace_back("status", std::to_string(e.status));
+    return {LogLevel::kDebug, fields};
+  }
+  std::pair<LogLevel, Fields> operator()(const engine::TestCallFinished& e) const {
+    return {LogLevel::kInfo, {{"event", "test_call"}, {"result", e.result}}};
+  }
+};
+
+}  // namespace
+
+LogLevel parse_log_level(const std::string& name) {
+  for (LogLevel level :
+       {LogLevel::kTrace, LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarn, LogLevel::kError})
+    if (name == name_of(level)) return level;
+  return LogLevel::kInfo;
+}
+
+void EventLog::on_event(const engine::LineSettings& line, const engine::Event& event) {
+  auto [level, fields] = std::visit(Describer{line}, event.what);
+  fields.insert(fields.begin(), {"line", line.name});
+  if (level < level_) return;
+  if (format_ == Format::kJson) {
+    nlohmann::ordered_json out = {{"ts", now_utc()}, {"level", name_of(level)}};
+    for (const auto& [key, value] : fields) out[key] = value;
+    out_ << out.dump() << std::endl;
+    return;
+  }
+  out_ << "ts=" << now_utc() << " level=" << name_of(level);
+  for (const auto& [key, value] : fields) out_ << " " << key << "=" << logfmt(value);
+  out_ << std::endl;
+}
+
+void EventLog::message(LogLevel level, const std::string& text) {
+  if (level < level_) return;
+  if (format_ == Format::kJson) {
+    nlohmann::ordered_json out = {{"ts", now_utc()}, {"level", name_of(level)}, {"msg", text}};
+    out_ << out.dump() << std::endl;
+    return;
+  }
+  out_ << "ts=" << now_utc() << " level=" << name_of(level) << " msg=" << logfmt(text) << std::endl;
+}
+
+}  // namespace sipsentry::daemon

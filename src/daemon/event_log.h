@@ -1,0 +1,33 @@
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "daemon/event_observer.h"
+
+namespace sipsentry::daemon {
+
+/// Severity of a log line; the configured level drops the ones below it.
+enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError };
+LogLevel parse_log_level(const std::string& name);  // "info" …; unknown names are info
+
+/// Writes one line per event: logfmt (`key=value …`) or JSON lines. Line
+/// switches are at info level, so that the journal of the service reads as
+/// a history of failovers and failbacks; single requests are at debug.
+class EventLog : public EventObserver {
+ public:
+  enum class Format { kText, kJson };
+  EventLog(std::ostream& out, Format format, LogLevel level)
+      : out_(out), format_(format), level_(level) {}
+
+  void on_event(const engine::LineSettings& line, const engine::Event& event) override;
+  /// A message that is not an engine event (start-up, shutdown, errors).
+  void message(LogLevel level, const std::string& text);
+
+ private:
+  std::ostream& out_;
+  Format format_;
+  LogLevel level_;
+};
+
+}  // namespace sipsentry::daemon

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "config/config.h"
+#include "daemon/event_observer.h"
+#include "engine/line_engine.h"
+#include "sip/sip_agent.h"
+
+namespace sipsentry::daemon {
+
+/// Runs one line's engine in real time: carries out its actions through the
+/// SIP agent, runs its timers on the agent's event loop, and hands its events
+/// to the observer. The real-time counterpart of engine::VirtualDriver.
+class LineDriver {
+ public:
+  /// REQUIRES: `agent` and `observer` outlive the driver.
+  LineDriver(sip::SipAgent& agent, config::LineConfig line, EventObserver& observer);
+  ~LineDriver();
+  LineDriver(const LineDriver&) = delete;
+  LineDriver& operator=(const LineDriver&) = delete;
+
+  void start();
+  void stop();
+  const engine::LineEngine& engine() const { return engine_; }
+
+ private:
+  /// The Call-ID and From tag the wire uses for one engine dialog.
+  struct Identity {
+    std::string call_id;
+    std::string from_tag;
+  };
+
+  void apply(engine::Actions actions);
+  void send(const engine::SendRequest& request);
+  void start_timer(const engine::StartTimer& start);
+  void cancel_timer(engine::TimerId id);
+  sip::OutgoingRequest wire_request(const engine::SendRequest& request);
+  Identity identity_of(engine::DialogId dialog);
+
+  sip::SipAgent& agent_;
+  config::LineConfig line_;
+  EventObserver& observer_;
+  engine::LineEngine engine_;
+  std::map<engine::TimerId, sip::SipAgent::TimerId> timers_;
+  std::map<engine::RequestId, uint64_t> requests_;
+  std::map<engine::DialogId, Identity> dialogs_;
+};
+
+}  // namespace sipsentry::daemon
