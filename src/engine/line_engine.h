@@ -119,6 +119,7 @@ class LineEngine {
   void registration_refused(const Reason& reason);
   void registered_on(size_t server, DialogId dialog, const Outcome& outcome, bool refresh);
   void leave_registration();
+  void start_over();
 
   // registration_upkeep.cc: refresh and keep-alive.
   void on_refresh_timer();
@@ -153,7 +154,7 @@ class LineEngine {
 
   LineState state_ = LineState::kRegistering;
   std::optional<size_t> current_;  // server holding the registration
-  size_t last_server_ = 0;         // server the line was last on (the primary at start-up)
+  size_t last_server_ = 0;         // server the line was last on (the primary when it holds none)
   std::vector<std::optional<DialogId>> server_dialogs_;
   std::vector<Millis> embargo_until_;  // Retry-After per server
   std::vector<Reason> quiet_reason_;   // the response that carried it

@@ -67,6 +67,7 @@ void LineEngine::on_walk_outcome(const Pending& request, const Verdict& verdict,
 void LineEngine::failover_failure() {
   Reason reason = walk_->last_reason.value_or(Reason{});
   walk_.reset();
+  start_over();
   set_state(LineState::kUnregistered, reason);
   emit(RegisterFailure{reason});
   start_timer(TimerKind::kRegisterRetry, settings_.register_retry_interval);
@@ -75,6 +76,7 @@ void LineEngine::failover_failure() {
 
 void LineEngine::registration_refused(const Reason& reason) {
   leave_registration();
+  start_over();
   set_state(
       reason.kind == Reason::Kind::kAuthFailed ? LineState::kAuthFailed : LineState::kRejected,
       reason);
@@ -100,6 +102,13 @@ void LineEngine::registered_on(size_t server, DialogId dialog, const Outcome& ou
     start_timer(TimerKind::kFailback, settings_.failback.interval);
   else
     cancel_timer(TimerKind::kFailback);
+}
+
+void LineEngine::start_over() {
+  // The line holds no registration and its next walk starts from the primary
+  // as at start-up: only a walk that finds a server unavailable on the way is
+  // a failover, and it carries that server's reason.
+  last_server_ = 0;
 }
 
 void LineEngine::leave_registration() {

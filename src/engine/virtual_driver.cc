@@ -24,6 +24,10 @@ void VirtualDriver::respond(RequestId id, const Outcome& outcome) {
   apply(engine_.on_outcome(now_, id, outcome));
 }
 
+void VirtualDriver::connected(RequestId id) {
+  apply(engine_.on_connected(now_, id));
+}
+
 void VirtualDriver::put_on_wire(const WireSend& send) {
   wire_.push_back(send);
   journal_.push_back(send);

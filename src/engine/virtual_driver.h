@@ -43,10 +43,13 @@ class VirtualDriver {
   void advance_by(Millis duration) { advance_to(now_ + duration); }
   /// Delivers `outcome` for request `id` now (for tests that answer by hand).
   void respond(RequestId id, const Outcome& outcome);
+  /// Reports now that the TCP/TLS connection carrying request `id` is up.
+  void connected(RequestId id);
   void place_test_call();
 
   Millis now() const { return now_; }
   LineEngine& engine() { return engine_; }
+  const LineEngine& engine() const { return engine_; }
   const std::vector<WireSend>& wire() const { return wire_; }
   const std::vector<Event>& events() const { return events_; }
   const std::vector<JournalEntry>& journal() const { return journal_; }

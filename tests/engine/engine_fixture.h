@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -57,6 +58,20 @@ class ScriptedServers {
   std::map<std::pair<size_t, std::optional<Method>>, std::optional<Outcome>> behaviour_;
 };
 
+/// A line on scripted servers, started at 0 and run to 1 ms so that the
+/// answers given at 0 are in: servers[i] answers every request with
+/// `answers[i]` (nullopt: silence) until the test changes it.
+struct ScriptedLine {
+  ScriptedLine(LineSettings line, const std::vector<std::optional<Outcome>>& answers)
+      : driver(std::move(line), servers.responder()) {
+    for (size_t i = 0; i < answers.size(); ++i) servers.set(i, answers[i]);
+    driver.start();
+    driver.advance_to(1ms);
+  }
+  ScriptedServers servers;
+  VirtualDriver driver;
+};
+
 /// The wire sends of `driver` to `server` with `method`, as times.
 inline std::vector<Millis> send_times(const VirtualDriver& driver, size_t server, Method method) {
   std::vector<Millis> times;
@@ -79,6 +94,18 @@ std::vector<std::pair<Millis, T>> events_of(const VirtualDriver& driver) {
   for (const Event& event : driver.events())
     if (auto* what = std::get_if<T>(&event.what)) found.emplace_back(event.at, *what);
   return found;
+}
+
+/// Each failover of `driver` as one line, e.g.
+/// "37500ms 1->0 OPTIONS timeout detected in 7500ms".
+inline std::vector<std::string> failover_log(const VirtualDriver& driver) {
+  std::vector<std::string> log;
+  for (const auto& [at, failover] : events_of<Failover>(driver))
+    log.push_back(std::to_string(at.count()) + "ms " + std::to_string(failover.from) + "->" +
+                  std::to_string(failover.to) + " " + to_string(failover.method) + " " +
+                  failover.reason.label() + " detected in " +
+                  std::to_string(failover.detection.count()) + "ms");
+  return log;
 }
 
 }  // namespace sipsentry::engine::testing

@@ -5,21 +5,15 @@ namespace sipsentry::engine {
 namespace {
 
 using testing::events_of;
-using testing::ScriptedServers;
+using testing::latest_request;
 using testing::send_times;
 using testing::two_server_line;
 using Times = std::vector<Millis>;
 
 /// A line that failed over at 0 (the primary answered 503) and is on pbx-b.
-struct OnBackup {
-  explicit OnBackup(LineSettings line = two_server_line()) : driver(line, servers.responder()) {
-    servers.answer(0, 503);
-    servers.answer(1, 200);
-    driver.start();
-    driver.advance_to(1ms);
-  }
-  ScriptedServers servers;
-  VirtualDriver driver;
+struct OnBackup : testing::ScriptedLine {
+  explicit OnBackup(LineSettings line = two_server_line())
+      : ScriptedLine(std::move(line), {Outcome::response(503), Outcome::response(200)}) {}
 };
 
 TEST(Failback, TimerStartsWhenRegisteredOnABackup) {
@@ -44,6 +38,8 @@ TEST(Failback, ProbeIsAnIndependentRegisterToThePrimaryWithSixtyFourT1) {
   ASSERT_TRUE(request);
   EXPECT_EQ(request->server, 0u);
   EXPECT_EQ(request->budget, 32s);
+  EXPECT_EQ(request->expires, 3600s);  // a registration, not a removal
+  EXPECT_EQ(request->cseq, 1u);        // its own CSeq space
   // Its own Call-ID: neither the primary's first registration nor the backup's.
   for (const WireSend& send : line.driver.wire()) {
     if (send.request.purpose == Purpose::kWalk) {
@@ -115,6 +111,36 @@ TEST(Failback, UnregisterPreviousSendsExpiresZeroToTheBackup) {
   EXPECT_EQ(last.request.expires, 0ms);
   EXPECT_EQ(last.request.dialog,
             line.driver.wire()[1].request.dialog);  // the backup's registration
+}
+
+TEST(Failback, AChallengedProbeIsAnsweredOnItsOwnDialogWithTheFullBudget) {
+  OnBackup line;
+  line.servers.silent(0);  // answered by hand
+  line.driver.advance_to(1800s);
+  SendRequest probe = latest_request(line.driver);
+  ASSERT_EQ(probe.purpose, Purpose::kFailbackProbe);
+  line.driver.respond(probe.id, Outcome::response(401));
+  SendRequest answer = latest_request(line.driver);
+  EXPECT_EQ(answer.purpose, Purpose::kFailbackProbe);
+  EXPECT_TRUE(answer.authorize);
+  EXPECT_EQ(answer.dialog, probe.dialog);
+  EXPECT_EQ(answer.cseq, probe.cseq + 1);
+  EXPECT_EQ(answer.budget, 32s);
+  line.driver.respond(answer.id, Outcome::response(200));
+  EXPECT_EQ(events_of<Failback>(line.driver).at(0).first, 1800s);
+  EXPECT_EQ(line.driver.engine().registered_server(), 0u);
+}
+
+TEST(Failback, TheTimerRestartsOnEveryRegistrationOnADifferentBackup) {
+  LineSettings settings = two_server_line();
+  settings.servers.push_back(Server{.name = "pbx-c", .address = "192.0.2.12"});
+  settings.keepalive_interval = 30s;
+  OnBackup line(settings);
+  line.servers.silent(1);  // pbx-b dies; the keep-alive finds out at 37.5 s
+  line.servers.answer(2, 200);
+  line.driver.advance_to(40s);
+  ASSERT_EQ(line.driver.engine().registered_server(), 2u);
+  EXPECT_EQ(line.driver.timer_due({TimerKind::kFailback}), 37500ms + 1800s);
 }
 
 TEST(Failback, DisabledNeverProbes) {

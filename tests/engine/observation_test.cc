@@ -6,10 +6,12 @@ namespace sipsentry::engine {
 namespace {
 
 using testing::events_of;
-using testing::ScriptedServers;
+using testing::ScriptedLine;
 using testing::send_times;
 using testing::two_server_line;
 using Times = std::vector<Millis>;
+
+const Outcome kOk = Outcome::response(200);
 
 LineSettings observed_line() {
   LineSettings line = two_server_line();
@@ -19,43 +21,42 @@ LineSettings observed_line() {
 }
 
 TEST(Observation, ProbesEveryServerTheLineIsNotRegisteredWithEveryInterval) {
-  ScriptedServers servers;
-  servers.answer(0, 200);
-  servers.answer(1, 200);
-  servers.answer(2, 200);
-  VirtualDriver driver(observed_line(), servers.responder());
-  driver.start();
-  driver.advance_to(150s);
-  EXPECT_TRUE(send_times(driver, 0, Method::kOptions).empty());  // the line is registered there
-  EXPECT_EQ(send_times(driver, 1, Method::kOptions), (Times{0ms, 60s, 120s}));
-  EXPECT_EQ(send_times(driver, 2, Method::kOptions), (Times{0ms, 60s, 120s}));
+  ScriptedLine line(observed_line(), {kOk, kOk, kOk});
+  line.driver.advance_to(150s);
+  EXPECT_TRUE(send_times(line.driver, 0, Method::kOptions).empty());  // registered there
+  EXPECT_EQ(send_times(line.driver, 1, Method::kOptions), (Times{0ms, 60s, 120s}));
+  EXPECT_EQ(send_times(line.driver, 2, Method::kOptions), (Times{0ms, 60s, 120s}));
 }
 
 TEST(Observation, ADownServerIsReportedAndNeverMovesTheLine) {
-  ScriptedServers servers;
-  servers.answer(0, 200);
-  servers.fail(1, TransportError::kIcmp);
-  servers.silent(2);
-  VirtualDriver driver(observed_line(), servers.responder());
-  driver.start();
-  driver.advance_to(70s);
+  ScriptedLine line(observed_line(), {kOk, Outcome::failure(TransportError::kIcmp), std::nullopt});
+  line.driver.advance_to(70s);
   std::map<size_t, std::string> last_outcome;
-  for (const auto& [at, finished] : events_of<RequestFinished>(driver))
+  for (const auto& [at, finished] : events_of<RequestFinished>(line.driver))
     if (finished.method == Method::kOptions) last_outcome[finished.server] = finished.outcome;
   EXPECT_EQ(last_outcome[1], "icmp");
   EXPECT_EQ(last_outcome[2], "timeout");
-  EXPECT_TRUE(events_of<Failover>(driver).empty());
-  EXPECT_EQ(driver.engine().registered_server(), 0u);
-  EXPECT_EQ(send_times(driver, 0, Method::kRegister), (Times{0ms}));
+  EXPECT_TRUE(events_of<Failover>(line.driver).empty());
+  EXPECT_EQ(line.driver.engine().registered_server(), 0u);
+  EXPECT_EQ(send_times(line.driver, 0, Method::kRegister), (Times{0ms}));
+}
+
+TEST(Observation, FollowsTheLineToTheServersItIsNotRegisteredWith) {
+  LineSettings settings = two_server_line();
+  settings.observe_interval = 60s;
+  ScriptedLine line(settings, {Outcome::response(503), kOk});
+  line.driver.advance_to(150s);
+  // At 0 the primary is busy with the walk; then the line is on pbx-b.
+  EXPECT_EQ(send_times(line.driver, 0, Method::kOptions), (Times{60s, 120s}));
+  EXPECT_EQ(send_times(line.driver, 1, Method::kOptions), (Times{0ms}));
+  EXPECT_EQ(send_times(line.driver, 0, Method::kRegister), (Times{0ms}));  // the 503s moved nothing
+  EXPECT_EQ(line.driver.engine().registered_server(), 1u);
 }
 
 TEST(Observation, UsesTheNonLastBudgetEvenForTheLastServer) {
-  ScriptedServers servers;
-  servers.answer(0, 200);
-  VirtualDriver driver(observed_line(), servers.responder());
-  driver.start();
+  ScriptedLine line(observed_line(), {kOk});
   size_t probes = 0;
-  for (const WireSend& send : driver.wire()) {
+  for (const WireSend& send : line.driver.wire()) {
     if (send.request.method != Method::kOptions) continue;
     ++probes;
     EXPECT_EQ(send.request.budget, 7500ms);
@@ -64,14 +65,11 @@ TEST(Observation, UsesTheNonLastBudgetEvenForTheLastServer) {
 }
 
 TEST(Observation, ZeroTurnsItOff) {
-  LineSettings line = observed_line();
-  line.observe_interval = 0ms;
-  ScriptedServers servers;
-  servers.answer(0, 200);
-  VirtualDriver driver(line, servers.responder());
-  driver.start();
-  driver.advance_to(10min);
-  EXPECT_TRUE(send_times(driver, 1, Method::kOptions).empty());
+  LineSettings settings = observed_line();
+  settings.observe_interval = 0ms;
+  ScriptedLine line(settings, {kOk});
+  line.driver.advance_to(10min);
+  EXPECT_TRUE(send_times(line.driver, 1, Method::kOptions).empty());
 }
 
 }  // namespace

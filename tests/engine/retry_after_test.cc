@@ -6,10 +6,12 @@ namespace sipsentry::engine {
 namespace {
 
 using testing::events_of;
-using testing::ScriptedServers;
+using testing::ScriptedLine;
 using testing::send_times;
 using testing::two_server_line;
 using Times = std::vector<Millis>;
+
+const Outcome kOk = Outcome::response(200);
 
 Outcome busy_for(Millis retry_after) {
   Outcome busy = Outcome::response(503);
@@ -18,42 +20,48 @@ Outcome busy_for(Millis retry_after) {
 }
 
 TEST(RetryAfter, FailbackProbeWaitsUntilRetryAfterHasPassed) {
-  LineSettings line = two_server_line();
-  line.failback.interval = 60s;
-  ScriptedServers servers;
-  servers.set(0, busy_for(300s));
-  servers.answer(1, 200);
-  VirtualDriver driver(line, servers.responder());
-  driver.start();
-  driver.advance_to(1ms);
-  EXPECT_EQ(driver.engine().retry_after_until(0), 300s);
-  servers.answer(0, 200);
-  driver.advance_to(301s);
-  // Due at 60 s, the probe went when the primary's Retry-After ended.
-  EXPECT_EQ(send_times(driver, 0, Method::kRegister), (Times{0ms, 300s}));
-  EXPECT_EQ(events_of<Failback>(driver).at(0).first, 300s);
+  LineSettings settings = two_server_line();
+  settings.failback.interval = 60s;
+  ScriptedLine line(settings, {busy_for(290s), kOk});
+  EXPECT_EQ(line.driver.engine().retry_after_until(0), 290s);
+  line.servers.set(0, kOk);
+  line.driver.advance_to(300s);
+  // Due at 60 s, the probe went when the primary's Retry-After ended: the
+  // one probe, with no failed ones recorded before it.
+  EXPECT_EQ(send_times(line.driver, 0, Method::kRegister), (Times{0ms, 290s}));
+  auto probes = events_of<FailbackProbe>(line.driver);
+  ASSERT_EQ(probes.size(), 1u);
+  EXPECT_EQ(probes[0].first, 290s);
+  EXPECT_EQ(probes[0].second.result, FailbackProbe::Result::kSuccess);
+  EXPECT_EQ(events_of<Failback>(line.driver).at(0).first, 290s);
 }
 
 TEST(RetryAfter, ObservationSkipsTheServerUntilRetryAfterHasPassed) {
-  LineSettings line = two_server_line();
-  line.observe_interval = 60s;
-  ScriptedServers servers;
-  servers.set(0, busy_for(150s));
-  servers.answer(1, 200);
-  VirtualDriver driver(line, servers.responder());
-  driver.start();
-  driver.advance_to(200s);
-  EXPECT_EQ(send_times(driver, 0, Method::kOptions), (Times{180s}));
+  LineSettings settings = two_server_line();
+  settings.observe_interval = 60s;
+  ScriptedLine line(settings, {busy_for(150s), kOk});
+  line.driver.advance_to(200s);
+  EXPECT_EQ(send_times(line.driver, 0, Method::kOptions), (Times{180s}));
 }
 
 TEST(RetryAfter, TheRegisterWalkMayStillGoThere) {
-  ScriptedServers servers;
-  servers.set(0, busy_for(1h));
-  servers.silent(1);
-  VirtualDriver driver(two_server_line(), servers.responder());
-  driver.start();
-  driver.advance_to(63s);  // backup silent for 32 s, then register_retry_interval
-  EXPECT_EQ(send_times(driver, 0, Method::kRegister), (Times{0ms, 62s}));
+  ScriptedLine line(two_server_line(), {busy_for(1h), std::nullopt});
+  line.driver.advance_to(63s);  // backup silent for 32 s, then register_retry_interval
+  EXPECT_EQ(send_times(line.driver, 0, Method::kRegister), (Times{0ms, 62s}));
+}
+
+TEST(RetryAfter, AServerThatRegistersTheLineInsideItsRetryAfterHasEndedIt) {
+  LineSettings settings = two_server_line();
+  settings.keepalive_interval = 30s;
+  ScriptedLine line(settings, {busy_for(1h), std::nullopt});
+  line.servers.set(0, kOk);
+  line.driver.advance_to(100s);
+  // Failover failure at 32 s; the walk at 62 s registers on the primary,
+  // whose keep-alive then goes out as usual instead of failing over at once.
+  ASSERT_EQ(send_times(line.driver, 0, Method::kRegister), (Times{0ms, 62s}));
+  EXPECT_EQ(line.driver.engine().retry_after_until(0), 0ms);
+  EXPECT_EQ(send_times(line.driver, 0, Method::kOptions), (Times{92s}));
+  EXPECT_EQ(line.driver.engine().registered_server(), 0u);
 }
 
 TEST(RetryAfter, AnInviteToTheCurrentServerInsideItsRetryAfterFailsOverWithoutBeingSent) {

@@ -20,12 +20,9 @@ LineSettings calling_line() {
 
 /// Registered at 0 (on the primary when it answers `primary` with 200 OK);
 /// the test then places a call at 10 s. Both servers answer 200 OK.
-struct Calling {
+struct Calling : testing::ScriptedLine {
   explicit Calling(LineSettings line = calling_line(), Outcome primary = Outcome::response(200))
-      : driver(std::move(line), servers.responder()) {
-    servers.set(0, primary);
-    servers.answer(1, 200);
-    driver.start();
+      : ScriptedLine(std::move(line), {primary, Outcome::response(200)}) {
     driver.advance_to(10s);
   }
   std::optional<SendRequest> invite() const {
@@ -55,8 +52,6 @@ struct Calling {
     EXPECT_EQ(calls.size(), 1u);
     return calls.at(0);
   }
-  ScriptedServers servers;
-  VirtualDriver driver;
 };
 
 TEST(TestCall, AnsweredCallIsAckedHeldAndHungUpThroughTheSameServer) {
@@ -145,6 +140,24 @@ TEST(TestCall, EachServerIsTriedOnceWhenEveryServerRegistersButRefusesTheInvite)
   EXPECT_EQ(calls[0].second.invite_server, 1u);
   // pbx-b granted the registration a moment ago: the line keeps it.
   EXPECT_EQ(driver.engine().registered_server(), 1u);
+}
+
+TEST(TestCall, TheWalkForACallSkipsEveryServerTheCallFoundUnavailable) {
+  LineSettings settings = calling_line();
+  settings.servers.push_back(Server{.name = "pbx-c", .address = "192.0.2.12"});
+  Calling line(settings);
+  line.servers.answer(2, 200);
+  line.servers.answer(0, Method::kInvite, 503);
+  line.servers.answer(1, Method::kInvite, 503);
+  line.driver.place_test_call();
+  line.driver.advance_to(20s);
+  // pbx-a and pbx-b both refused it: the walk after pbx-b goes to pbx-c
+  // only, although pbx-a would register the line.
+  EXPECT_EQ(send_times(line.driver, 0, Method::kRegister), (Times{0ms}));
+  EXPECT_EQ(send_times(line.driver, 2, Method::kRegister), (Times{10s}));
+  EXPECT_EQ(send_times(line.driver, 0, Method::kInvite), (Times{10s}));
+  EXPECT_EQ(line.the_call().invite_server, 2u);
+  EXPECT_EQ(line.the_call().result, "answered");
 }
 
 TEST(TestCall, ARefusedInviteEndsTheCallWithItsStatusAndNoFailover) {
