@@ -37,11 +37,6 @@ std::string summarise(const engine::LineSettings& line) {
 
 }  // namespace
 
-int print_load_errors(const config::LoadResult& loaded) {
-  for (const config::Diagnostic& error : loaded.errors) std::cerr << error.to_string() << "\n";
-  return kExitUsage;
-}
-
 void add_validate_command(CLI::App& app, int& exit_code) {
   auto path = std::make_shared<std::string>();
   CLI::App* validate = app.add_subcommand("validate", "Check a configuration file");
