@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "metrics/metrics_recorder.h"
+
+namespace sipsentry::metrics {
+
+/// The daemon's HTTP endpoint (spec.md §9), on civetweb:
+///   /metrics  the recorder's text exposition
+///   /healthz  200 "ok" once set_ready(true), 503 before
+///   /         a short HTML index linking both
+/// Anything else is 404; methods other than GET and HEAD are 405.
+///
+/// Threading: civetweb answers on its own threads (a few, not one per
+/// client), which call only MetricsRecorder::scrape(); the event loop keeps
+/// updating the recorder meanwhile. Those threads start with every signal
+/// blocked, so SIGHUP/SIGTERM/SIGINT always reach the event loop. Like any
+/// civetweb server, starting one sets SIGPIPE to be ignored process-wide.
+class MetricsEndpoint {
+ public:
+  /// Listens on `listen`, "HOST:PORT" with an IPv4 address or a host name
+  /// (port 0: any free port), and serves `recorder`. Returns nullptr and
+  /// sets `error` when it cannot, e.g. "metrics address 127.0.0.1:9730 is
+  /// in use".
+  /// REQUIRES: `recorder` outlives the endpoint.
+  static std::unique_ptr<MetricsEndpoint> start(const std::string& listen,
+                                                const MetricsRecorder& recorder,
+                                                std::string& error);
+  /// Stops listening and waits for the requests being answered.
+  ~MetricsEndpoint();
+  MetricsEndpoint(const MetricsEndpoint&) = delete;
+  MetricsEndpoint& operator=(const MetricsEndpoint&) = delete;
+
+  /// The port it listens on: the one asked for, or the one picked for 0.
+  uint16_t port() const;
+  /// "HOST:PORT" with the port it listens on, for the log.
+  std::string address() const;
+
+  /// Whether /healthz says 200 (ready) or 503. Safe from any thread.
+  void set_ready(bool ready);
+
+ private:
+  struct Impl;
+  explicit MetricsEndpoint(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sipsentry::metrics

@@ -1,0 +1,165 @@
+// spec.md §8 is the product's interface: these tests hold the exposition to
+// its names, types and labels, and its label values to bounded sets.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "exposition.h"
+#include "metrics/metrics_recorder.h"
+#include "sample_history.h"
+#include "version.h"
+
+namespace sipsentry::metrics {
+namespace {
+
+using testing::Labels;
+using testing::Sample;
+
+struct FamilySpec {
+  std::string type;
+  std::set<std::string> labels;
+};
+
+// The table of spec.md §8, plus the families sipsentry adds.
+const std::map<std::string, FamilySpec>& families() {
+  static const std::map<std::string, FamilySpec> table{
+      {"sipsentry_server_up", {"gauge", {"line", "server", "role"}}},
+      {"sipsentry_server_failures_total", {"counter", {"line", "server", "reason"}}},
+      {"sipsentry_requests_total", {"counter", {"line", "server", "method", "outcome"}}},
+      {"sipsentry_request_duration_seconds", {"histogram", {"line", "server", "method"}}},
+      {"sipsentry_line_registered", {"gauge", {"line"}}},
+      {"sipsentry_line_active_server", {"gauge", {"line", "server", "role"}}},
+      {"sipsentry_line_state", {"gauge", {"line", "state"}}},
+      {"sipsentry_failovers_total", {"counter", {"line", "from", "to", "method", "reason"}}},
+      {"sipsentry_failbacks_total", {"counter", {"line", "from", "to"}}},
+      {"sipsentry_failback_probes_total", {"counter", {"line", "result"}}},
+      {"sipsentry_register_failures_total", {"counter", {"line"}}},
+      {"sipsentry_last_switch_timestamp_seconds", {"gauge", {"line"}}},
+      {"sipsentry_registration_expiry_timestamp_seconds", {"gauge", {"line"}}},
+      {"sipsentry_failover_detection_seconds", {"histogram", {"line"}}},
+      {"sipsentry_test_calls_total", {"counter", {"line", "server", "result"}}},
+      {"sipsentry_test_call_setup_seconds", {"histogram", {"line"}}},
+      {"sipsentry_build_info", {"gauge", {"version"}}},
+      {"sipsentry_config_last_reload_successful", {"gauge", {}}},
+      {"sipsentry_config_last_reload_success_timestamp_seconds", {"gauge", {}}},
+      // Beyond the spec.
+      {"sipsentry_sip_messages_dropped_total", {"counter", {"reason"}}},
+  };
+  return table;
+}
+
+/// The family a sample belongs to: its own name, or a histogram's.
+std::string family_of(const Sample& sample) {
+  if (families().contains(sample.name)) return sample.name;
+  for (std::string suffix : {"_bucket", "_sum", "_count"})
+    if (sample.name.ends_with(suffix))
+      return sample.name.substr(0, sample.name.size() - suffix.size());
+  return sample.name;
+}
+
+std::set<std::string> label_names(const Sample& sample) {
+  std::set<std::string> names;
+  for (const auto& [name, value] : sample.labels)
+    if (!(name == "le" && sample.name.ends_with("_bucket"))) names.insert(name);
+  return names;
+}
+
+class ContractTest : public ::testing::Test {
+ protected:
+  ContractTest() { testing::record_history(recorder_, line_); }
+
+  engine::LineSettings line_ = testing::reception_line();
+  MetricsRecorder recorder_;
+};
+
+TEST_F(ContractTest, EveryFamilyHasItsTypeAndHelp) {
+  std::string text = recorder_.scrape();
+  std::map<std::string, std::string> types = testing::types_of(text);
+  std::map<std::string, std::string> helps = testing::helps_of(text);
+  for (const auto& [name, spec] : families()) {
+    EXPECT_EQ(types[name], spec.type) << name;
+    EXPECT_FALSE(helps[name].empty()) << name;
+  }
+  EXPECT_EQ(types.size(), families().size()) << "a family the table does not know";
+}
+
+TEST_F(ContractTest, EverySampleHasExactlyItsFamilysLabels) {
+  std::set<std::string> seen;
+  for (const Sample& sample : testing::samples_of(recorder_.scrape())) {
+    std::string family = family_of(sample);
+    ASSERT_TRUE(families().contains(family)) << sample.name;
+    EXPECT_EQ(label_names(sample), families().at(family).labels) << sample.name;
+    seen.insert(family);
+  }
+  EXPECT_EQ(seen.size(), families().size()) << "the history leaves a family without series";
+}
+
+TEST_F(ContractTest, LabelValuesAreBounded) {
+  const std::regex reason(
+      "status_[1-6][0-9][0-9]|icmp|tcp_refused|tcp_timeout|tls|dns|timeout|auth_failed|rejected|"
+      "malformed");
+  const std::map<std::string, std::regex> allowed{
+      {"line", std::regex("reception")},
+      {"server", std::regex("pbx-[abc]|none")},
+      {"from", std::regex("pbx-[abc]")},
+      {"to", std::regex("pbx-[abc]")},
+      {"role", std::regex("primary|backup")},
+      {"state", std::regex("registering|registered|unregistered|rejected|auth_failed")},
+      {"method", std::regex("REGISTER|OPTIONS|INVITE|ACK|BYE|CANCEL")},
+      {"outcome", std::regex("[2-6]xx|status_[1-6][0-9][0-9]|icmp|tcp_refused|tcp_timeout|tls|"
+                             "dns|timeout")},
+      {"reason", reason},
+      {"result", std::regex("success|unavailable|rejected|answered|[1-6][0-9][0-9]")},
+      {"version", std::regex(std::string(kVersion))},
+      {"le", std::regex("[0-9.]+|\\+Inf")},
+  };
+  for (const Sample& sample : testing::samples_of(recorder_.scrape()))
+    for (const auto& [name, value] : sample.labels) {
+      ASSERT_TRUE(allowed.contains(name)) << name << " in " << sample.name;
+      EXPECT_TRUE(std::regex_match(value, allowed.at(name)))
+          << name << "=\"" << value << "\" in " << sample.name;
+    }
+}
+
+TEST(RecorderProcessTest, BuildInfoIsOne) {
+  MetricsRecorder recorder;
+  EXPECT_EQ(testing::value_of(recorder.scrape(), "sipsentry_build_info", {{"version", kVersion}}),
+            1);
+}
+
+TEST(RecorderProcessTest, ConfigGaugesFollowLoadsAndReloads) {
+  MetricsRecorder recorder;
+  auto value = [&](const std::string& name) { return testing::value_of(recorder.scrape(), name); };
+  EXPECT_EQ(value("sipsentry_config_last_reload_successful"), 0);
+  EXPECT_EQ(value("sipsentry_config_last_reload_success_timestamp_seconds"), 0);
+
+  recorder.config_loaded(true, testing::epoch());
+  EXPECT_EQ(value("sipsentry_config_last_reload_successful"), 1);
+  EXPECT_EQ(value("sipsentry_config_last_reload_success_timestamp_seconds"), 1'700'000'000);
+
+  // A refused reload: the old configuration keeps running, its time stays.
+  recorder.config_loaded(false, testing::epoch() + std::chrono::seconds(60));
+  EXPECT_EQ(value("sipsentry_config_last_reload_successful"), 0);
+  EXPECT_EQ(value("sipsentry_config_last_reload_success_timestamp_seconds"), 1'700'000'000);
+}
+
+TEST(RecorderProcessTest, DroppedSipMessagesFollowTheAgentsTotal) {
+  MetricsRecorder recorder;
+  auto dropped = [&] {
+    return testing::value_of(recorder.scrape(), "sipsentry_sip_messages_dropped_total",
+                             {{"reason", "malformed"}});
+  };
+  EXPECT_EQ(dropped(), 0);
+  recorder.malformed_sip_messages(3);
+  recorder.malformed_sip_messages(3);
+  EXPECT_EQ(dropped(), 3);
+  recorder.malformed_sip_messages(5);
+  EXPECT_EQ(dropped(), 5);
+  // A new agent counts from 0 again; the counter never goes back.
+  recorder.malformed_sip_messages(2);
+  EXPECT_EQ(dropped(), 7);
+}
+
+}  // namespace
+}  // namespace sipsentry::metrics
