@@ -153,7 +153,8 @@ int MetricsEndpoint::Impl::serve(mg_connection* connection) const {
   const mg_request_info* request = mg_get_request_info(connection);
   std::string_view method = request->request_method;
   if (method != "GET" && method != "HEAD") return refuse_method(connection);
-  std::string_view uri = request->local_uri;
+  // No path for a request such as "GET http://host" with no slash after the host.
+  std::string_view uri = request->local_uri ? request->local_uri : "";
   if (uri == "/metrics") return reply(connection, 200, kExpositionType, recorder.scrape());
   if (uri == "/healthz")
     return ready ? reply(connection, 200, kTextType, "ok\n")

@@ -27,8 +27,8 @@ struct MetricsRecorder::Impl {
 
 MetricsRecorder::MetricsRecorder() : impl_(std::make_unique<Impl>()) {
   impl_->families.build_info.Add({{"version", kVersion}}).Set(1);
+  // No load has succeeded yet; its time appears with the first success.
   impl_->families.config_reload_successful.Add({}).Set(0);
-  impl_->families.config_reload_timestamp.Add({}).Set(0);
 }
 
 MetricsRecorder::~MetricsRecorder() = default;

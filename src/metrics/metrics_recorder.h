@@ -24,8 +24,8 @@ class MetricsRecorder {
  public:
   using WallTime = std::chrono::system_clock::time_point;
 
-  /// Starts with sipsentry_build_info{version} = 1, the configuration
-  /// gauges at 0 and no lines.
+  /// Starts with sipsentry_build_info{version} = 1,
+  /// sipsentry_config_last_reload_successful = 0 and no lines.
   MetricsRecorder();
   ~MetricsRecorder();
   MetricsRecorder(const MetricsRecorder&) = delete;

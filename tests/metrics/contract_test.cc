@@ -132,7 +132,7 @@ TEST(RecorderProcessTest, ConfigGaugesFollowLoadsAndReloads) {
   MetricsRecorder recorder;
   auto value = [&](const std::string& name) { return testing::value_of(recorder.scrape(), name); };
   EXPECT_EQ(value("sipsentry_config_last_reload_successful"), 0);
-  EXPECT_EQ(value("sipsentry_config_last_reload_success_timestamp_seconds"), 0);
+  EXPECT_EQ(value("sipsentry_config_last_reload_success_timestamp_seconds"), std::nullopt);
 
   recorder.config_loaded(true, testing::epoch());
   EXPECT_EQ(value("sipsentry_config_last_reload_successful"), 1);
