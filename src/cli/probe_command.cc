@@ -8,6 +8,7 @@
 #include "cli/exit_codes.h"
 #include "cli/plan_printer.h"
 #include "config/duration.h"
+#include "engine/budget.h"
 #include "engine/outcome.h"
 #include "sip/sip_agent.h"
 
@@ -19,9 +20,12 @@ struct ProbeOptions {
   std::string user;
   std::string password_env;
   std::string domain;
-  std::string timeout = "32s";
+  std::string timeout = "32s";  // 64*T1 with the default T1: a last server's budget
   std::string format = "text";
   std::string bind;  // empty: loopback for a loopback target, else any address
+  std::string ca_file;
+  bool insecure = false;
+  bool verbose = false;
 };
 
 bool loopback(const std::string& host) {
@@ -34,18 +38,20 @@ struct Finding {
   std::string outcome;  // "2xx" … or a reason label
   int status = 0;
   std::string phrase;
+  engine::Millis round_trip{};
 };
 
-Finding judge(const sip::RequestResult& result, engine::Transport transport) {
-  if (result.timed_out) {
-    bool no_connection = transport != engine::Transport::kUdp && !result.connected;
-    engine::Reason reason{no_connection ? engine::Reason::Kind::kTcpTimeout
-                                        : engine::Reason::Kind::kTimeout};
-    return {{engine::Verdict::Kind::kUnavailable, reason}, reason.label(), 0, "no answer"};
-  }
-  engine::Verdict verdict = engine::classify(result.outcome, {500, 503});
-  return {verdict, engine::outcome_label(verdict, result.outcome.status), result.outcome.status,
-          result.phrase};
+Finding judge(const sip::RequestReport& report) {
+  engine::Verdict verdict = engine::classify(report.outcome, {500, 503});
+  return {verdict, engine::outcome_label(verdict, report.outcome.status), report.outcome.status,
+          report.phrase, report.round_trip};
+}
+
+/// No final answer within the budget: over TCP/TLS, with or without a connection.
+Finding no_answer(bool stream, bool connected, engine::Millis waited) {
+  engine::Reason reason{stream && !connected ? engine::Reason::Kind::kTcpTimeout
+                                             : engine::Reason::Kind::kTimeout};
+  return {{engine::Verdict::Kind::kUnavailable, reason}, reason.label(), 0, "no answer", waited};
 }
 
 int exit_code_of(const engine::Verdict& verdict) {
@@ -54,8 +60,8 @@ int exit_code_of(const engine::Verdict& verdict) {
   return kExitWarning;
 }
 
-void print(const ProbeOptions& options, const sip::OutgoingRequest& request, const Finding& finding,
-           engine::Millis round_trip) {
+void print(const ProbeOptions& options, const sip::OutgoingRequest& request,
+           const Finding& finding) {
   const char* method = engine::to_string(request.method);
   bool available = finding.verdict.kind != engine::Verdict::Kind::kUnavailable;
   if (options.format == "json") {
@@ -66,7 +72,7 @@ void print(const ProbeOptions& options, const sip::OutgoingRequest& request, con
                           {"outcome", finding.outcome},
                           {"status", finding.status},
                           {"phrase", finding.phrase},
-                          {"rtt_seconds", round_trip.count() / 1000.0}};
+                          {"rtt_seconds", finding.round_trip.count() / 1000.0}};
     std::cout << out.dump() << "\n";
     return;
   }
@@ -75,36 +81,69 @@ void print(const ProbeOptions& options, const sip::OutgoingRequest& request, con
     std::cout << "unavailable (" << finding.outcome << ")";
   else
     std::cout << finding.status << " " << finding.phrase;
-  std::cout << " after " << format_duration(round_trip) << "\n";
+  std::cout << " after " << format_duration(finding.round_trip) << "\n";
 }
 
-std::optional<sip::OutgoingRequest> build_request(const ProbeOptions& options, std::string& error) {
-  auto target = sip::parse_target(options.uri, error);
-  if (!target) return std::nullopt;
-  if (target->transport == engine::Transport::kTls) {
-    error = "TLS probes are not supported yet";
-    return std::nullopt;
-  }
-  auto timeout = config::parse_duration(options.timeout);
-  if (auto* message = std::get_if<std::string>(&timeout)) {
-    error = "--timeout: " + *message;
-    return std::nullopt;
-  }
-  sip::OutgoingRequest request{.target = *target, .domain = options.domain};
-  request.budget = std::get<engine::Millis>(timeout);
-  if (options.user.empty()) return request;
+/// OPTIONS, or with --user a REGISTER that answers one digest challenge.
+bool add_credentials(const ProbeOptions& options, sip::OutgoingRequest& request,
+                     std::string& error) {
+  if (options.user.empty()) return true;
   const char* password =
       options.password_env.empty() ? nullptr : std::getenv(options.password_env.c_str());
   if (!options.password_env.empty() && !password) {
     error = "--password-env: environment variable '" + options.password_env + "' is not set";
-    return std::nullopt;
+    return false;
   }
   request.method = engine::Method::kRegister;
   request.user = options.user;
   request.expires = engine::Millis(60'000);
   if (password) request.credentials = sip::Credentials{options.user, password};
   request.answer_challenge = true;
+  return true;
+}
+
+std::optional<sip::OutgoingRequest> build_request(const ProbeOptions& options, std::string& error) {
+  auto target = sip::parse_target(options.uri, error);
+  if (!target) return std::nullopt;
+  auto timeout = config::parse_duration(options.timeout);
+  if (auto* message = std::get_if<std::string>(&timeout)) {
+    error = "--timeout: " + *message;
+    return std::nullopt;
+  }
+  sip::OutgoingRequest request{.target = *target, .domain = options.domain};
+  request.tls = {!options.insecure, options.ca_file};
+  if (!add_credentials(options, request, error)) return std::nullopt;
+  // RFC 3261's retransmissions (default T1/T2) inside the timeout.
+  request.budget = std::get<engine::Millis>(timeout);
+  request.sends =
+      engine::send_offsets(request.timers, request.budget, target->transport, request.method);
   return request;
+}
+
+sip::LogSink stderr_sink(bool verbose) {
+  return [verbose](sip::LogSeverity severity, const std::string& text) {
+    if (severity == sip::LogSeverity::kWarning)
+      std::cerr << "sipsentry probe: warning: " << text << "\n";
+    else if (verbose)
+      std::cerr << text << "\n";
+  };
+}
+
+/// Sends the request and waits for its final answer, or for the budget.
+Finding probe(sip::SipAgent& agent, const sip::OutgoingRequest& request) {
+  std::optional<Finding> finding;
+  bool connected = false;
+  agent.send(request, [&](const sip::RequestReport& report) {
+    if (report.kind == sip::RequestReport::Kind::kConnected) connected = true;
+    if (report.kind == sip::RequestReport::Kind::kFinal) finding = judge(report);
+  });
+  engine::Millis started = agent.now();
+  bool expired = false;
+  agent.start_timer(request.budget, [&expired] { expired = true; });
+  agent.run_until([&] { return finding || expired; });
+  if (finding) return *finding;
+  bool stream = request.target.transport != engine::Transport::kUdp;
+  return no_answer(stream, connected, agent.now() - started);
 }
 
 int run_probe(const ProbeOptions& options) {
@@ -114,18 +153,16 @@ int run_probe(const ProbeOptions& options) {
     std::cerr << "sipsentry probe: " << error << "\n";
     return kExitUsage;
   }
-  std::string bind = options.bind;
-  if (bind.empty()) bind = loopback(request->target.host) ? "127.0.0.1:0" : "0.0.0.0:0";
-  auto agent = sip::SipAgent::create(bind, engine::Timers{}, error);
+  sip::AgentOptions agent_options{.bind = options.bind, .log = stderr_sink(options.verbose)};
+  if (agent_options.bind.empty())
+    agent_options.bind = loopback(request->target.host) ? "127.0.0.1:0" : "0.0.0.0:0";
+  auto agent = sip::SipAgent::create(agent_options, error);
   if (!agent) {
     std::cerr << "sipsentry probe: " << error << "\n";
     return kExitUsage;
   }
-  std::optional<sip::RequestResult> result;
-  agent->send(*request, [&result](const sip::RequestResult& r) { result = r; });
-  agent->run_until([&result] { return result.has_value(); });
-  Finding finding = judge(*result, request->target.transport);
-  print(options, *request, finding, result->round_trip);
+  Finding finding = probe(*agent, *request);
+  print(options, *request, finding);
   return exit_code_of(finding.verdict);
 }
 
@@ -134,17 +171,24 @@ int run_probe(const ProbeOptions& options) {
 void add_probe_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ProbeOptions>();
   CLI::App* probe = app.add_subcommand("probe", "Send one OPTIONS (or REGISTER) to one server");
-  probe->add_option("uri", options->uri, "sip:HOST[:PORT][;transport=udp|tcp]")->required();
+  probe->add_option("uri", options->uri, "sip:HOST[:PORT][;transport=udp|tcp|tls] or sips:HOST")
+      ->required();
   probe->add_option("--user", options->user, "Send a REGISTER for this user instead of OPTIONS");
   probe->add_option("--password-env", options->password_env,
                     "Environment variable holding the password (never on the command line)");
   probe->add_option("--domain", options->domain, "From/To domain (default: the server's host)");
-  probe->add_option("--timeout", options->timeout, "Give up after this long (default 32s, 64*T1)");
+  probe->add_option("--timeout", options->timeout,
+                    "Give up after this long (default 32s: 64*T1, a last server's budget)");
   probe->add_option("--format", options->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   probe->add_option(
       "--bind", options->bind,
       "Local SIP address (default 127.0.0.1:0 for a loopback target, else 0.0.0.0:0)");
+  probe->add_option("--ca-file", options->ca_file,
+                    "TLS: trust the CAs in this PEM file (default: the system CA store)");
+  probe->add_flag("--insecure", options->insecure,
+                  "TLS: do not verify the server's certificate (logs a warning)");
+  probe->add_flag("-v,--verbose", options->verbose, "Print Sofia-SIP's own diagnostics to stderr");
   probe->callback([options, &exit_code] { exit_code = run_probe(*options); });
 }
 

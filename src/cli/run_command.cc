@@ -32,10 +32,15 @@ int run_daemon(const std::string& config_path) {
                        config.log.format == "json" ? daemon::EventLog::Format::kJson
                                                    : daemon::EventLog::Format::kText,
                        daemon::parse_log_level(config.log.level));
-  // T1/T2/T4 belong to the SIP agent, not to a request: the first line's
-  // timers set the wire's retransmission schedule for all of them.
+  // Sofia's own diagnostics at debug level, warnings (TLS verification off) at warn.
+  sip::AgentOptions sip_options{.bind = config.sip.bind};
+  sip_options.log = [&log](sip::LogSeverity severity, const std::string& text) {
+    log.message(
+        severity == sip::LogSeverity::kWarning ? daemon::LogLevel::kWarn : daemon::LogLevel::kDebug,
+        text);
+  };
   std::string error;
-  auto agent = sip::SipAgent::create(config.sip.bind, config.lines.front().settings.timers, error);
+  auto agent = sip::SipAgent::create(sip_options, error);
   if (!agent) {
     std::cerr << "sipsentry run: " << error << "\n";
     return kExitCritical;

@@ -1,19 +1,11 @@
 #include "daemon/line_driver.h"
 
-#include <memory>
 #include <utility>
 
 #include "sip/random_token.h"
 #include "sip/target.h"
 
 namespace sipsentry::daemon {
-namespace {
-
-// The adapter's own give-up comes after the engine's, which abandons first:
-// the budget is the engine's decision (spec.md §3).
-constexpr engine::Millis kAdapterMargin{1000};
-
-}  // namespace
 
 LineDriver::LineDriver(sip::SipAgent& agent, config::LineConfig line, EventObserver& observer)
     : agent_(agent), line_(std::move(line)), observer_(observer), engine_(line_.settings) {}
@@ -32,21 +24,20 @@ void LineDriver::stop() {
 }
 
 void LineDriver::apply(engine::Actions actions) {
-  for (const engine::Action& action : actions) {
-    if (auto* request = std::get_if<engine::SendRequest>(&action)) {
-      send(*request);
-    } else if (auto* abandon = std::get_if<engine::AbandonRequest>(&action)) {
-      auto found = requests_.find(abandon->id);
-      if (found == requests_.end()) continue;
-      agent_.abandon(found->second);
-      requests_.erase(found);
-    } else if (auto* start = std::get_if<engine::StartTimer>(&action)) {
-      start_timer(*start);
-    } else if (auto* cancel = std::get_if<engine::CancelTimer>(&action)) {
-      cancel_timer(cancel->id);
-    } else if (auto* event = std::get_if<engine::Event>(&action)) {
-      observer_.on_event(line_.settings, *event);
-    }
+  for (const engine::Action& action : actions) apply_one(action);
+}
+
+void LineDriver::apply_one(const engine::Action& action) {
+  if (auto* request = std::get_if<engine::SendRequest>(&action)) {
+    send(*request);
+  } else if (auto* abandoned = std::get_if<engine::AbandonRequest>(&action)) {
+    abandon(abandoned->id);
+  } else if (auto* start = std::get_if<engine::StartTimer>(&action)) {
+    start_timer(*start);
+  } else if (auto* cancel = std::get_if<engine::CancelTimer>(&action)) {
+    cancel_timer(cancel->id);
+  } else if (auto* event = std::get_if<engine::Event>(&action)) {
+    observer_.on_event(line_.settings, *event);
   }
 }
 
@@ -68,27 +59,47 @@ sip::OutgoingRequest LineDriver::wire_request(const engine::SendRequest& request
                             .from_tag = identity.from_tag,
                             .cseq = request.cseq,
                             .expires = request.expires,
-                            .budget = request.budget + kAdapterMargin};
+                            .timers = line.timers,
+                            .budget = request.budget,
+                            .sends = request.sends,
+                            .tls = {line_.tls.verify, line_.tls.ca_file},
+                            .authorize = request.authorize};
   if (!line_.password.empty())
     wire.credentials = sip::Credentials{line_.auth_user, line_.password.reveal()};
-  wire.authorize = request.authorize;
   return wire;
 }
 
 void LineDriver::send(const engine::SendRequest& request) {
-  // ACK (for test calls) has no transaction to wait for; INVITE support in
-  // the adapter comes with test calls.
+  // ACK for a 2xx (test calls) has no transaction to wait for; the adapter
+  // does not send it yet.
   if (request.method == engine::Method::kAck) return;
   engine::RequestId id = request.id;
-  auto finished = std::make_shared<bool>(false);  // the adapter may finish inside send()
-  uint64_t handle =
-      agent_.send(wire_request(request), [this, id, finished](const sip::RequestResult& result) {
-        *finished = true;
-        requests_.erase(id);
-        if (result.timed_out) return;  // the engine's own budget ran out first
-        apply(engine_.on_outcome(agent_.now(), id, result.outcome));
-      });
-  if (!*finished) requests_[id] = handle;
+  requests_[id] = agent_.send(wire_request(request), [this, id](const sip::RequestReport& report) {
+    on_report(id, report);
+  });
+}
+
+void LineDriver::on_report(engine::RequestId id, const sip::RequestReport& report) {
+  using Kind = sip::RequestReport::Kind;
+  if (report.finished()) requests_.erase(id);
+  switch (report.kind) {
+    case Kind::kConnected:
+      apply(engine_.on_connected(agent_.now(), id));
+      return;
+    case Kind::kProvisional:
+    case Kind::kFinal:
+      apply(engine_.on_outcome(agent_.now(), id, report.outcome));
+      return;
+    case Kind::kGaveUp:
+      return;  // the engine's own budget timer is about to fire: it decides
+  }
+}
+
+void LineDriver::abandon(engine::RequestId id) {
+  auto found = requests_.find(id);
+  if (found == requests_.end()) return;
+  agent_.abandon(found->second);
+  requests_.erase(found);
 }
 
 void LineDriver::start_timer(const engine::StartTimer& start) {

@@ -11,8 +11,9 @@
 namespace sipsentry::daemon {
 
 /// Runs one line's engine in real time: carries out its actions through the
-/// SIP agent, runs its timers on the agent's event loop, and hands its events
-/// to the observer. The real-time counterpart of engine::VirtualDriver.
+/// SIP agent, runs its timers on the agent's event loop (the engine's `now`
+/// is the agent's monotonic clock), and hands its events to the observer.
+/// The real-time counterpart of engine::VirtualDriver.
 class LineDriver {
  public:
   /// REQUIRES: `agent` and `observer` outlive the driver.
@@ -24,6 +25,7 @@ class LineDriver {
   void start();
   void stop();
   const engine::LineEngine& engine() const { return engine_; }
+  const config::LineConfig& line() const { return line_; }
 
  private:
   /// The Call-ID and From tag the wire uses for one engine dialog.
@@ -33,7 +35,10 @@ class LineDriver {
   };
 
   void apply(engine::Actions actions);
+  void apply_one(const engine::Action& action);
   void send(const engine::SendRequest& request);
+  void on_report(engine::RequestId id, const sip::RequestReport& report);
+  void abandon(engine::RequestId id);
   void start_timer(const engine::StartTimer& start);
   void cancel_timer(engine::TimerId id);
   sip::OutgoingRequest wire_request(const engine::SendRequest& request);
@@ -44,8 +49,8 @@ class LineDriver {
   EventObserver& observer_;
   engine::LineEngine engine_;
   std::map<engine::TimerId, sip::SipAgent::TimerId> timers_;
-  std::map<engine::RequestId, uint64_t> requests_;
-  std::map<engine::DialogId, Identity> dialogs_;
+  std::map<engine::RequestId, sip::SipAgent::RequestId> requests_;
+  std::map<engine::DialogId, Identity> dialogs_;  // made the first time the engine names one
 };
 
 }  // namespace sipsentry::daemon

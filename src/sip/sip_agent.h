@@ -1,9 +1,11 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/line_settings.h"
 #include "engine/method.h"
@@ -12,68 +14,99 @@
 
 namespace sipsentry::sip {
 
+enum class LogSeverity {
+  kDebug,    // Sofia-SIP's own diagnostics: what the outcome already says, in more words
+  kWarning,  // something an operator must know (TLS verification turned off, …)
+};
+using LogSink = std::function<void(LogSeverity, const std::string&)>;
+
+/// How a TLS server's certificate is checked (spec.md's `tls` settings).
+struct TlsPolicy {
+  bool verify = true;     // chain and server name; false only by explicit opt-out
+  std::string ca_file{};  // PEM file of trusted CAs; empty: the system CA store
+  friend bool operator==(const TlsPolicy&, const TlsPolicy&) = default;
+};
+
+struct AgentOptions {
+  std::string bind = "0.0.0.0:0";  // "HOST:PORT"; port 0: any free port
+  std::string resolv_conf{};       // DNS configuration; empty: /etc/resolv.conf
+  LogSink log{};                   // where warnings and Sofia's diagnostics go; null: nowhere
+};
+
 /// Digest credentials, used only to answer a 401/407.
 struct Credentials {
   std::string user;
   std::string password;
 };
 
-/// One request as the adapter sends it.
+/// One request as the adapter sends it: what the engine decided, in SIP terms.
 struct OutgoingRequest {
   engine::Method method = engine::Method::kOptions;
   Target target;
   std::string user = "sipsentry";  // From/To user (and Contact user for REGISTER)
   std::string domain;              // From/To domain; empty: the target's host
-  std::string call_id{};           // empty: a fresh one
+  std::string call_id{};           // empty: a fresh one, for this request alone
   std::string from_tag{};          // empty: a fresh one
   uint32_t cseq = 1;
-  std::optional<engine::Millis> expires{};         // REGISTER
-  engine::Millis budget = engine::Millis(32'000);  // given up on after this, as `timeout`
-  std::optional<Credentials> credentials{};        // for digest answers
-  /// true: answer the challenge last received on this Call-ID with the
-  /// credentials (the engine's second try). false: a challenge is reported.
+  std::optional<engine::Millis> expires{};  // REGISTER: Expires (0 removes the binding)
+  engine::Timers timers{};                  // T1, T2, T4 of the retransmissions
+  engine::Millis budget = engine::Millis(32'000);
+  /// The engine's planned sends (0 and the UDP retransmissions) within the budget.
+  std::vector<engine::Millis> sends{engine::Millis(0)};
+  TlsPolicy tls{};
+  std::optional<Credentials> credentials{};
+  /// true: answer the challenge last received on this Call-ID (the engine's second try).
   bool authorize = false;
   /// The probe's way: answer one challenge to this request by itself.
   bool answer_challenge = false;
 };
 
-/// What became of a request, with its round-trip time.
-struct RequestResult {
-  engine::Outcome outcome;      // a response, a transport error, or neither (timeout)
-  bool timed_out = false;       // no final answer within the budget
+/// Something that happened to a request.
+struct RequestReport {
+  enum class Kind {
+    kConnected,    // TCP/TLS: the connection carrying the request is established
+    kProvisional,  // a 1xx response, in `outcome`
+    kFinal,        // a final response or a transport error (spec.md §2); the request is over
+    kGaveUp,       // the stack ended the request without an answer just before the
+                   // budget; the caller's budget decides what that means
+  };
+  Kind kind = Kind::kFinal;
+  engine::Outcome outcome{};
   bool connected = false;       // TCP/TLS: a connection was established
-  std::string phrase;           // the response's reason phrase
-  engine::Millis round_trip{};  // first send to the final outcome
+  std::string phrase{};         // the response's reason phrase, or what failed
+  engine::Millis round_trip{};  // from the first send
+  bool finished() const { return kind == Kind::kFinal || kind == Kind::kGaveUp; }
 };
 
-/// The Sofia-SIP side of sipsentry: one event loop and one SIP agent (one
-/// socket per transport) for every request. The only code that includes
-/// Sofia-SIP lives behind this interface.
+/// The Sofia-SIP side of sipsentry: one event loop and a few SIP agents for
+/// every request of every line. Nothing outside sip/ sees Sofia-SIP.
 class SipAgent {
  public:
-  /// REQUIRES: `bind` is "HOST:PORT" (port 0: any free port).
-  static std::unique_ptr<SipAgent> create(const std::string& bind, const engine::Timers& timers,
-                                          std::string& error);
+  /// Returns nullptr and says why in `error` when it cannot bind or start.
+  static std::unique_ptr<SipAgent> create(const AgentOptions& options, std::string& error);
   virtual ~SipAgent() = default;
 
-  using Completion = std::function<void(const RequestResult&)>;
-  /// Sends `request`; `done` runs on the event loop with the final result.
-  /// A 401/407 is answered once when the request has credentials.
-  /// Returns an id for abandon().
-  virtual uint64_t send(const OutgoingRequest& request, Completion done) = 0;
-  /// Runs the event loop until `finished` returns true.
-  virtual void run_until(const std::function<bool()>& finished) = 0;
+  using RequestId = uint64_t;
+  using Listener = std::function<void(const RequestReport&)>;
+  /// Sends `request`; `listener` runs on the event loop for each report,
+  /// the last one being finished(). It may run before send() returns.
+  virtual RequestId send(const OutgoingRequest& request, Listener listener) = 0;
+  /// Forgets request `id`: its listener never runs again. Unknown ids are ignored.
+  virtual void abandon(RequestId id) = 0;
 
+  /// Serves the event loop until `finished` returns true.
+  virtual void run_until(const std::function<bool()>& finished) = 0;
   /// Milliseconds on a monotonic clock since the agent was created.
   virtual engine::Millis now() const = 0;
   using TimerId = uint64_t;
   /// Runs `fire` on the event loop after `delay`, unless cancelled first.
   virtual TimerId start_timer(engine::Millis delay, std::function<void()> fire) = 0;
   virtual void cancel_timer(TimerId id) = 0;
-  /// Abandons request `id` (as returned by send): its completion never runs.
-  virtual void abandon(uint64_t id) = 0;
+
   /// Messages from the network that could not be parsed and were dropped.
   virtual uint64_t malformed_messages() const = 0;
+  /// The port the agent listens on (UDP and TCP), the one REGISTER's Contact names.
+  virtual uint16_t local_port() const = 0;
 };
 
 }  // namespace sipsentry::sip

@@ -1,184 +1,191 @@
 // The SipAgent on Sofia-SIP's NTA layer. NTA, not NUA: NUA refreshes and
-// un-REGISTERs on its own, and here the engine alone decides what goes where.
-#include <sofia-sip/su_log.h>
-
+// un-REGISTERs on its own, and here the engine alone decides what goes
+// where and when.
 #include <map>
-#include <memory>
+#include <set>
 
+#include "sip/event_loop.h"
+#include "sip/sofia_log.h"
 #include "sip/sofia_request.h"
+#include "sip/stack_lifetime.h"
 
 namespace sipsentry::sip {
 namespace {
 
-/// "127.0.0.1:0" -> "sip:127.0.0.1:*", the form nta_agent_create binds.
-std::string agent_url(const std::string& bind) {
-  size_t colon = bind.rfind(':');
-  std::string host = bind.substr(0, colon);
-  std::string port = colon == std::string::npos ? "0" : bind.substr(colon + 1);
-  if (host == "0.0.0.0" || host.empty()) host = "*";
-  return "sip:" + host + ":" + (port == "0" ? "*" : port);
+// How often a request waiting for its TCP/TLS connection looks at it: NTA
+// says nothing when a TLS handshake fails, so the adapter looks itself.
+constexpr engine::Millis kConnectionCheck{10};
+
+/// "HOST:PORT" -> "HOST:0": the sending agents take any free port.
+std::string any_port(const std::string& bind) {
+  return bind.substr(0, bind.rfind(':')) + ":0";
 }
 
-/// Sofia's own diagnostics ("tport_udp_error: Connection refused …") repeat
-/// what the outcome already says; they stay out of sipsentry's output.
-void discard_sofia_log(void*, char const*, va_list) {}
-
-/// A timer of the agent's callers, on the event loop.
-struct Timer {
-  su_timer_t* handle;
-  std::function<void()> fire;
-};
-
-class SofiaAgent final : public SipAgent, public SofiaContext {
+class SofiaAgent final : public SipAgent, public RequestContext {
  public:
-  bool start(const std::string& bind, const engine::Timers& timers, std::string& error) {
-    started_ = std::chrono::steady_clock::now();
-    home_ = static_cast<su_home_t*>(su_home_new(sizeof(su_home_t)));
-    // The root's context is the agent: timer callbacks find it there.
-    root_ = su_root_create(reinterpret_cast<su_root_magic_t*>(this));
-    if (!root_) return (error = "cannot create the SIP event loop"), false;
-    std::string url = agent_url(bind);
-    // The engine abandons every request at its own budget; the stack's
-    // 64*T1 only has to come later, so that it never answers 408 first.
-    agent_ =
-        nta_agent_create(root_, URL_STRING_MAKE(url.c_str()), nullptr, nullptr,
-                         NTATAG_SIP_T1(static_cast<unsigned>(timers.t1.count())),
-                         NTATAG_SIP_T2(static_cast<unsigned>(timers.t2.count())),
-                         NTATAG_SIP_T4(static_cast<unsigned>(timers.t4.count())),
-                         NTATAG_SIP_T1X64(static_cast<unsigned>(timers.t1.count() * 64 + 5000)),
-                         NTATAG_UA(1), TAG_END());
-    if (!agent_) return (error = "cannot bind SIP to " + bind), false;
-    leg_ = nta_leg_tcreate(agent_, nullptr, nullptr, NTATAG_NO_DIALOG(1), TAG_END());
-    return true;
-  }
+  ~SofiaAgent() override { route_sofia_log(nullptr); }
+  bool start(const AgentOptions& options, std::string& error);
 
-  ~SofiaAgent() override {
-    requests_.clear();
-    for (auto& [id, timer] : timers_) su_timer_destroy(timer.handle);
-    if (leg_) nta_leg_destroy(leg_);
-    if (agent_) nta_agent_destroy(agent_);
-    if (root_) su_root_destroy(root_);
-    su_home_unref(home_);
-  }
-
-  uint64_t send(const OutgoingRequest& request, Completion done) override {
-    uint64_t id = next_id_++;
-    auto pending = std::make_unique<SofiaRequest>(*this, request, std::move(done));
-    SofiaRequest* raw = pending.get();
-    requests_[raw] = std::move(pending);
-    ids_[id] = raw;
-    if (!raw->start()) {
-      RequestResult failed;
-      failed.outcome = engine::Outcome::response(500);
-      failed.phrase = "request could not be built";
-      finish(raw, failed);
-    }
-    return id;
-  }
-
-  void abandon(uint64_t id) override {
-    auto found = ids_.find(id);
-    if (found == ids_.end()) return;
-    requests_.erase(found->second);
-    ids_.erase(found);
-  }
-
-  void run_until(const std::function<bool()>& finished) override {
-    while (!finished()) su_root_step(root_, 50);
-  }
-
-  engine::Millis now() const override {
-    return std::chrono::duration_cast<engine::Millis>(std::chrono::steady_clock::now() - started_);
-  }
-
+  RequestId send(const OutgoingRequest& request, Listener listener) override;
+  void abandon(RequestId id) override;
+  void run_until(const std::function<bool()>& finished) override { loop_->run_until(finished); }
+  engine::Millis now() const override { return loop_->now(); }
   TimerId start_timer(engine::Millis delay, std::function<void()> fire) override {
-    TimerId id = next_id_++;
-    su_timer_t* handle =
-        su_timer_create(su_root_task(root_), static_cast<su_duration_t>(delay.count()));
-    timers_[id] = Timer{handle, std::move(fire)};
-    su_timer_set(handle, &SofiaAgent::on_timer, reinterpret_cast<su_timer_arg_t*>(id));
-    return id;
+    return loop_->start_timer(delay, std::move(fire));
   }
+  void cancel_timer(TimerId id) override { loop_->cancel_timer(id); }
+  uint64_t malformed_messages() const override;
+  uint16_t local_port() const override { return listener_->port(); }
 
-  void cancel_timer(TimerId id) override {
-    auto found = timers_.find(id);
-    if (found == timers_.end()) return;
-    su_timer_destroy(found->second.handle);
-    timers_.erase(found);
+  ChallengeStore& challenges() override { return challenges_; }
+  std::string contact_address() const override {
+    return listener_->host() + ":" + std::to_string(listener_->port());
   }
-
-  uint64_t malformed_messages() const override {
-    usize_t bad_messages = 0;
-    nta_agent_get_stats(agent_, NTATAG_S_BAD_MESSAGE_REF(bad_messages), TAG_END());
-    return bad_messages;
-  }
-
-  su_root_t* root() const override { return root_; }
-  nta_agent_t* agent() const override { return agent_; }
-  nta_leg_t* leg() const override { return leg_; }
-
-  void finish(SofiaRequest* request, const RequestResult& result) override {
-    auto found = requests_.find(request);
-    if (found == requests_.end()) return;
-    std::unique_ptr<SofiaRequest> owned = std::move(found->second);
-    requests_.erase(found);
-    std::erase_if(ids_, [request](const auto& entry) { return entry.second == request; });
-    owned->done(result);
-  }
-
-  void remember_challenge(const std::string& call_id, sip_t const* sip) override {
-    if (!sip) return;
-    bool proxy = sip->sip_proxy_authenticate != nullptr;
-    msg_auth_t const* auth = proxy ? sip->sip_proxy_authenticate : sip->sip_www_authenticate;
-    if (!auth) return;
-    auto* copy = reinterpret_cast<msg_auth_t*>(
-        msg_header_dup(home_, reinterpret_cast<msg_header_t const*>(auth)));
-    challenges_[call_id] = {copy, proxy};
-  }
-
-  msg_auth_t const* challenge(const std::string& call_id, bool& proxy) const override {
-    auto found = challenges_.find(call_id);
-    if (found == challenges_.end()) return nullptr;
-    proxy = found->second.second;
-    return found->second.first;
+  void report(SofiaRequest& request, const RequestReport& report) override;
+  void log(LogSeverity severity, const std::string& text) override {
+    if (options_.log) options_.log(severity, text);
   }
 
  private:
-  static void on_timer(su_root_magic_t* magic, su_timer_t*, su_timer_arg_t* arg) {
-    TimerId id = reinterpret_cast<TimerId>(arg);
-    auto* self = reinterpret_cast<SofiaAgent*>(magic);
-    auto found = self->timers_.find(id);
-    if (found == self->timers_.end()) return;
-    std::function<void()> fire = std::move(found->second.fire);
-    su_timer_destroy(found->second.handle);
-    self->timers_.erase(found);
-    fire();
-  }
+  struct Entry {
+    std::unique_ptr<SofiaRequest> request;
+    Listener listener;
+  };
 
-  std::chrono::steady_clock::time_point started_;
-  su_home_t* home_ = nullptr;
-  su_root_t* root_ = nullptr;
-  nta_agent_t* agent_ = nullptr;
-  nta_leg_t* leg_ = nullptr;
-  uint64_t next_id_ = 1;
-  std::map<SofiaRequest*, std::unique_ptr<SofiaRequest>> requests_;
-  std::map<uint64_t, SofiaRequest*> ids_;
-  std::map<TimerId, Timer> timers_;
-  std::map<std::string, std::pair<msg_auth_t*, bool>> challenges_;
+  StackAgent* stack_for(const OutgoingRequest& request, std::string& error);
+  void refuse(RequestId id, const OutgoingRequest& request, const std::string& why);
+  void deliver(RequestId id, const RequestReport& report);
+  void watch_connections();
+
+  AgentOptions options_;
+  // Declared in the order they are built: destroyed requests first, loop last.
+  std::unique_ptr<EventLoop> loop_;
+  std::unique_ptr<StackAgent> listener_;  // bound to options.bind; its address is the Contact
+  std::map<decltype(StackProfile{}.key()), std::unique_ptr<StackAgent>> stacks_;
+  ChallengeStore challenges_;
+  std::map<RequestId, Entry> requests_;
+  std::set<RequestId> connecting_;
+  bool watching_ = false;
+  RequestId next_id_ = 1;
 };
+
+bool SofiaAgent::start(const AgentOptions& options, std::string& error) {
+  options_ = options;
+  route_sofia_log(options.log);
+  loop_ = EventLoop::create(error);
+  if (!loop_) return false;
+  listener_ = StackAgent::create(loop_->root(), options.bind, StackProfile{}, options, error);
+  return listener_ != nullptr;
+}
+
+/// The agent for the request's timer profile, made the first time it is needed.
+StackAgent* SofiaAgent::stack_for(const OutgoingRequest& request, std::string& error) {
+  StackProfile profile{request.timers, stack_lifetime(request.budget, request.sends)};
+  if (request.target.transport == engine::Transport::kTls) profile.tls = request.tls;
+  auto found = stacks_.find(profile.key());
+  if (found != stacks_.end()) return found->second.get();
+  auto stack = StackAgent::create(loop_->root(), any_port(options_.bind), profile, options_, error);
+  if (!stack) return nullptr;
+  return stacks_.emplace(profile.key(), std::move(stack)).first->second.get();
+}
+
+SipAgent::RequestId SofiaAgent::send(const OutgoingRequest& request, Listener listener) {
+  RequestId id = next_id_++;
+  std::string error;
+  StackAgent* stack = stack_for(request, error);
+  if (!stack) {
+    refuse(id, request, error);
+    return id;
+  }
+  auto pending = std::make_unique<SofiaRequest>(*this, *stack, id, request);
+  SofiaRequest& started = *pending;
+  requests_[id] = Entry{std::move(pending), std::move(listener)};
+  if (!started.start()) {
+    refuse(id, request, "Sofia-SIP could not build the request");
+    return id;
+  }
+  if (started.awaiting_connection()) {
+    connecting_.insert(id);
+    watch_connections();
+  }
+  return id;
+}
+
+/// The request cannot go out: the local failure is reported from the loop,
+/// never from inside send().
+void SofiaAgent::refuse(RequestId id, const OutgoingRequest& request, const std::string& why) {
+  log(LogSeverity::kWarning, std::string(engine::to_string(request.method)) + " to " +
+                                 request.target.route_uri() + " not sent: " + why);
+  RequestReport report{.kind = RequestReport::Kind::kGaveUp, .phrase = why};
+  // Over TLS the agent's CAs are what failed: the request cannot be verified.
+  if (request.target.transport == engine::Transport::kTls) {
+    report.kind = RequestReport::Kind::kFinal;
+    report.outcome = engine::Outcome::failure(engine::TransportError::kTls);
+  }
+  if (!requests_.contains(id)) requests_[id] = Entry{nullptr, nullptr};
+  loop_->start_timer(engine::Millis(0), [this, id, report] { deliver(id, report); });
+}
+
+void SofiaAgent::abandon(RequestId id) {
+  requests_.erase(id);
+  connecting_.erase(id);
+}
+
+void SofiaAgent::report(SofiaRequest& request, const RequestReport& report) {
+  RequestId id = request.id();
+  if (request.starting()) {
+    // Sofia answered inside nta_outgoing_tcreate(): hand it over from the loop.
+    loop_->start_timer(engine::Millis(0), [this, id, report] { deliver(id, report); });
+    return;
+  }
+  deliver(id, report);
+}
+
+void SofiaAgent::deliver(RequestId id, const RequestReport& report) {
+  auto found = requests_.find(id);
+  if (found == requests_.end()) return;  // abandoned meanwhile
+  if (!report.finished()) {
+    Listener listener = found->second.listener;  // it may abandon the request
+    if (listener) listener(report);
+    return;
+  }
+  // Finished: the entry leaves the map before the listener runs, and the
+  // request (with its transaction) goes when the listener is done.
+  Entry finished = std::move(found->second);
+  requests_.erase(found);
+  connecting_.erase(id);
+  if (finished.listener) finished.listener(report);
+}
+
+void SofiaAgent::watch_connections() {
+  if (watching_ || connecting_.empty()) return;
+  watching_ = true;
+  loop_->start_timer(kConnectionCheck, [this] {
+    watching_ = false;
+    for (RequestId id : std::set<RequestId>(connecting_)) {
+      auto found = requests_.find(id);
+      if (found == requests_.end() || !found->second.request ||
+          !found->second.request->awaiting_connection()) {
+        connecting_.erase(id);
+        continue;
+      }
+      found->second.request->check_connection();  // may finish and destroy it
+    }
+    watch_connections();
+  });
+}
+
+uint64_t SofiaAgent::malformed_messages() const {
+  uint64_t total = listener_->bad_messages();
+  for (const auto& [key, stack] : stacks_) total += stack->bad_messages();
+  return total;
+}
 
 }  // namespace
 
-std::unique_ptr<SipAgent> SipAgent::create(const std::string& bind, const engine::Timers& timers,
-                                           std::string& error) {
-  static const bool initialised = [] {
-    if (su_init() != 0) return false;
-    su_log_redirect(su_log_default, &discard_sofia_log, nullptr);
-    return true;
-  }();
-  if (!initialised) return (error = "cannot initialise Sofia-SIP"), nullptr;
+std::unique_ptr<SipAgent> SipAgent::create(const AgentOptions& options, std::string& error) {
   auto agent = std::make_unique<SofiaAgent>();
-  if (!agent->start(bind, timers, error)) return nullptr;
+  if (!agent->start(options, error)) return nullptr;
   return agent;
 }
 

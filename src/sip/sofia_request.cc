@@ -1,15 +1,12 @@
 #include "sip/sofia_request.h"
 
 #include "sip/random_token.h"
+#include "sip/response_reader.h"
 
 namespace sipsentry::sip {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Sofia marks the responses it makes itself (ICMP, refused connections, its
-// own timeouts) with this flag; the constant lives in a private header.
-constexpr unsigned kSofiaInternalMessage = 1u << 15;
 
 sip_method_t sofia_method(engine::Method method) {
   switch (method) {
@@ -29,42 +26,38 @@ sip_method_t sofia_method(engine::Method method) {
   return sip_method_unknown;
 }
 
-/// A response Sofia made up for a transport failure, as spec.md §2 names it.
-std::optional<engine::TransportError> local_failure(int status, engine::Transport transport) {
-  if (status != 503) return std::nullopt;
-  return transport == engine::Transport::kUdp ? engine::TransportError::kIcmp
-                                              : engine::TransportError::kTcpRefused;
+bool stream(engine::Transport transport) {
+  return transport != engine::Transport::kUdp;
 }
 
 }  // namespace
 
-SofiaRequest::SofiaRequest(SofiaContext& context, OutgoingRequest request,
-                           SipAgent::Completion completion)
-    : done(std::move(completion)),
-      context_(context),
+SofiaRequest::SofiaRequest(RequestContext& context, StackAgent& stack, SipAgent::RequestId id,
+                           OutgoingRequest request)
+    : context_(context),
+      stack_(stack),
+      id_(id),
       request_(std::move(request)),
-      home_(static_cast<su_home_t*>(su_home_new(sizeof(su_home_t)))),
-      from_tag_(random_token()) {
+      home_(new_home()),
+      one_off_(request_.call_id.empty()) {
   if (request_.domain.empty()) request_.domain = request_.target.host;
   if (request_.call_id.empty()) request_.call_id = random_token() + "@sipsentry";
-  if (!request_.from_tag.empty()) from_tag_ = request_.from_tag;
+  if (request_.from_tag.empty()) request_.from_tag = random_token();
 }
 
-SofiaRequest::~SofiaRequest() {
-  if (transaction_) nta_outgoing_destroy(transaction_);
-  if (budget_timer_) su_timer_destroy(budget_timer_);
-  su_home_unref(home_);
-}
+SofiaRequest::~SofiaRequest() = default;
 
 bool SofiaRequest::start() {
+  starting_ = true;
   started_ = Clock::now();
-  // The budget is the engine's decision (spec.md §3), timed here rather
-  // than left to the stack's own timers.
-  budget_timer_ = su_timer_create(su_root_task(context_.root()),
-                                  static_cast<su_duration_t>(request_.budget.count()));
-  if (!budget_timer_) return false;
-  su_timer_set(budget_timer_, &SofiaRequest::on_budget, this);
-  return create_transaction(request_.authorize ? authorization() : nullptr);
+  msg_header_t* authorization = nullptr;
+  if (request_.authorize && request_.credentials)
+    authorization = context_.challenges().answer(request_.call_id, *request_.credentials,
+                                                 engine::to_string(request_.method), request_uri(),
+                                                 home_.get());
+  bool created = create_transaction(authorization);
+  starting_ = false;
+  return created;
 }
 
 std::string SofiaRequest::request_uri() const {
@@ -73,112 +66,125 @@ std::string SofiaRequest::request_uri() const {
   return "sip:" + request_.target.host + ":" + std::to_string(request_.target.port);
 }
 
-std::string SofiaRequest::contact() const {
-  const sip_contact_t* ours = nta_agent_contact(context_.agent());
-  std::string host = ours && ours->m_url->url_host ? ours->m_url->url_host : "127.0.0.1";
-  std::string port = ours && ours->m_url->url_port ? ours->m_url->url_port : "5060";
-  return "<sip:" + request_.user + "@" + host + ":" + port +
-         ";transport=" + engine::to_string(request_.target.transport) + ">";
+std::string SofiaRequest::contact_uri() const {
+  return "sip:" + request_.user + "@" + context_.contact_address() +
+         ";transport=" + engine::to_string(request_.target.transport);
 }
 
 bool SofiaRequest::create_transaction(msg_header_t* authorization) {
-  std::string from = "<sip:" + request_.user + "@" + request_.domain + ">;tag=" + from_tag_;
+  std::string from = "<sip:" + request_.user + "@" + request_.domain + ">;tag=" + request_.from_tag;
   std::string to = "<sip:" + request_.user + "@" + request_.domain + ">";
   std::string route = request_.target.route_uri();
   std::string uri = request_uri();
+  std::string contact = "<" + contact_uri() + ">";
   std::string expires = request_.expires ? std::to_string(request_.expires->count() / 1000) : "";
   bool registering = request_.method == engine::Method::kRegister;
   sip_method_t method = sofia_method(request_.method);
-  transaction_ = nta_outgoing_tcreate(
-      context_.leg(), &SofiaRequest::on_response, this, URL_STRING_MAKE(route.c_str()), method,
+  transaction_.reset(nta_outgoing_tcreate(
+      stack_.leg(), &SofiaRequest::on_response, this, URL_STRING_MAKE(route.c_str()), method,
       engine::to_string(request_.method), URL_STRING_MAKE(uri.c_str()),
       SIPTAG_FROM_STR(from.c_str()), SIPTAG_TO_STR(to.c_str()),
       SIPTAG_CALL_ID_STR(request_.call_id.c_str()),
-      SIPTAG_CSEQ(sip_cseq_create(home_, request_.cseq, method, nullptr)),
-      TAG_IF(registering, SIPTAG_CONTACT_STR(contact().c_str())),
+      SIPTAG_CSEQ(sip_cseq_create(home_.get(), request_.cseq, method, nullptr)),
+      TAG_IF(registering, SIPTAG_CONTACT_STR(contact.c_str())),
       TAG_IF(registering && request_.expires, SIPTAG_EXPIRES_STR(expires.c_str())),
       TAG_IF(authorization, SIPTAG_HEADER(reinterpret_cast<sip_header_t*>(authorization))),
-      TAG_END());
+      TAG_END()));
   return transaction_ != nullptr;
 }
 
-/// Digest credentials for the challenge last received on this Call-ID.
-msg_header_t* SofiaRequest::authorization() {
-  bool proxy = false;
-  msg_auth_t const* challenge = context_.challenge(request_.call_id, proxy);
-  if (!challenge || !request_.credentials) return nullptr;
-  if (auc_challenge(&authenticator_, home_, challenge,
-                    proxy ? sip_proxy_authorization_class : sip_authorization_class) < 0)
-    return nullptr;
-  auc_all_credentials(&authenticator_, nullptr, nullptr, request_.credentials->user.c_str(),
-                      request_.credentials->password.c_str());
-  msg_header_t* headers = nullptr;
-  std::string uri = request_uri();
-  url_t* url = url_hdup(home_, URL_STRING_MAKE(uri.c_str())->us_url);
-  if (auc_authorization_headers(&authenticator_, home_, engine::to_string(request_.method), url,
-                                nullptr, &headers) < 0)
-    return nullptr;
-  return headers;
-}
-
 /// The probe answers one challenge itself: same Call-ID, next CSeq.
-bool SofiaRequest::answer_challenge() {
-  if (challenged_ || !request_.answer_challenge) return false;
+bool SofiaRequest::answer_own_challenge() {
+  if (challenged_ || !request_.answer_challenge || !request_.credentials) return false;
   challenged_ = true;
-  msg_header_t* headers = authorization();
+  msg_header_t* headers =
+      context_.challenges().answer(request_.call_id, *request_.credentials,
+                                   engine::to_string(request_.method), request_uri(), home_.get());
   if (!headers) return false;
-  nta_outgoing_destroy(transaction_);
   ++request_.cseq;
   return create_transaction(headers);
 }
 
-engine::Millis SofiaRequest::elapsed() const {
-  return std::chrono::duration_cast<engine::Millis>(Clock::now() - started_);
+bool SofiaRequest::awaiting_connection() const {
+  return stream(request_.target.transport) && !connected_ && transaction_;
 }
 
-RequestResult SofiaRequest::result_of(int status, sip_t const* sip) const {
-  RequestResult result;
-  result.round_trip = elapsed();
-  bool internal = sip && (sip->sip_flags & kSofiaInternalMessage);
-  if (auto failure = internal ? local_failure(status, request_.target.transport) : std::nullopt) {
-    result.outcome = engine::Outcome::failure(*failure);
-    result.phrase = engine::Reason{.kind = failure == engine::TransportError::kIcmp
-                                               ? engine::Reason::Kind::kIcmp
-                                               : engine::Reason::Kind::kTcpRefused}
-                        .label();
-    return result;
+void SofiaRequest::check_connection() {
+  if (!awaiting_connection()) return;
+  TportRef transport(nta_outgoing_transport(transaction_.get()));
+  if (!transport || !tport_is_secondary(transport.get())) return;  // not connecting yet
+  if (tport_is_connected(transport.get())) {
+    connected_ = true;
+    context_.report(*this, make_report(RequestReport::Kind::kConnected));
+    return;
   }
-  result.outcome = engine::Outcome::response(status);
-  result.connected = request_.target.transport != engine::Transport::kUdp;
-  if (sip && sip->sip_status && sip->sip_status->st_phrase)
-    result.phrase = sip->sip_status->st_phrase;
-  if (sip && sip->sip_retry_after)
-    result.outcome.retry_after = engine::Millis(sip->sip_retry_after->af_delta * 1000);
-  if (sip && sip->sip_expires)
-    result.outcome.expires = engine::Millis(sip->sip_expires->ex_delta * 1000);
-  if (sip && sip->sip_contact && sip->sip_contact->m_expires)
-    result.outcome.expires =
-        engine::Millis(std::strtoll(sip->sip_contact->m_expires, nullptr, 10) * 1000);
-  return result;
+  if (!tport_is_closed(transport.get())) return;
+  // Closed before it came up, and NTA was told of no error: over TLS, the
+  // handshake or the certificate check failed (a refused connection is
+  // reported as an error, and answered before this look).
+  RequestReport failed = make_report(RequestReport::Kind::kFinal);
+  bool tls = request_.target.transport == engine::Transport::kTls;
+  failed.outcome = engine::Outcome::failure(tls ? engine::TransportError::kTls
+                                                : engine::TransportError::kTcpRefused);
+  failed.phrase = tls ? "TLS handshake or certificate verification failed"
+                      : "connection closed before it was established";
+  context_.report(*this, failed);
 }
 
-int SofiaRequest::on_response(SofiaRequest* self, nta_outgoing_t* orq, sip_t const* sip) {
-  int status = nta_outgoing_status(orq);
-  if (status < 200) return 0;  // provisional: the budget keeps running (INVITE comes later)
-  if (status == 401 || status == 407) {
-    self->context_.remember_challenge(self->request_.call_id, sip);
-    if (self->answer_challenge()) return 0;
+RequestReport SofiaRequest::make_report(RequestReport::Kind kind) const {
+  RequestReport report;
+  report.kind = kind;
+  report.connected = connected_;
+  report.round_trip = std::chrono::duration_cast<engine::Millis>(Clock::now() - started_);
+  return report;
+}
+
+/// The errno the transport reported for the request, 0 for none.
+int SofiaRequest::transport_error() const {
+  MsgRef sent(nta_outgoing_getrequest(transaction_.get()));
+  return sent ? msg_errno(sent.get()) : 0;
+}
+
+void SofiaRequest::on_final(int status, sip_t const* response) {
+  if (auto failure =
+          local_failure(status, response, transport_error(), request_.target.transport)) {
+    RequestReport report =
+        make_report(failure->error ? RequestReport::Kind::kFinal : RequestReport::Kind::kGaveUp);
+    if (failure->error) report.outcome = engine::Outcome::failure(*failure->error);
+    report.phrase = failure->description;
+    if (!failure->error && status != 408)
+      context_.log(LogSeverity::kWarning, std::string(engine::to_string(request_.method)) + " to " +
+                                              request_.target.route_uri() +
+                                              " failed locally: " + failure->description);
+    context_.report(*this, report);
+    return;
   }
-  self->context_.finish(self, self->result_of(status, sip));
+  if (stream(request_.target.transport)) connected_ = true;  // it came over the connection
+  RequestReport report = make_report(RequestReport::Kind::kFinal);
+  url_t* contact = url_hdup(home_.get(), URL_STRING_MAKE(contact_uri().c_str())->us_url);
+  report.outcome = outcome_of(status, response, contact);
+  if (response && response->sip_status) report.phrase = response->sip_status->st_phrase;
+  context_.report(*this, report);
+}
+
+int SofiaRequest::on_response(SofiaRequest* self, nta_outgoing_t* transaction,
+                              sip_t const* response) {
+  int status = nta_outgoing_status(transaction);
+  if (status < 200) {
+    RequestReport report = self->make_report(RequestReport::Kind::kProvisional);
+    report.outcome = engine::Outcome::response(status);
+    self->context_.report(*self, report);
+    return 0;
+  }
+  bool challenge = (status == 401 || status == 407) && !made_by_sofia(response);
+  bool answering = self->request_.answer_challenge && self->request_.credentials;
+  // A one-off request's challenge is never answered by the engine: not kept.
+  if (challenge && (!self->one_off_ || answering)) {
+    self->context_.challenges().remember(self->request_.call_id, response);
+    if (self->answer_own_challenge()) return 0;
+  }
+  self->on_final(status, response);
   return 0;
-}
-
-void SofiaRequest::on_budget(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
-  auto* self = static_cast<SofiaRequest*>(arg);
-  RequestResult result;
-  result.timed_out = true;
-  result.round_trip = self->elapsed();
-  self->context_.finish(self, result);
 }
 
 }  // namespace sipsentry::sip

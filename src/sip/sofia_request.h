@@ -4,75 +4,68 @@
 #include <chrono>
 #include <string>
 
+#include "sip/challenges.h"
 #include "sip/sip_agent.h"
-
-namespace sipsentry::sip {
-class SofiaRequest;
-}  // namespace sipsentry::sip
-
-// Typed context pointers for Sofia's callbacks (see design.md).
-#define NTA_OUTGOING_MAGIC_T sipsentry::sip::SofiaRequest
-
-#include <sofia-sip/auth_client.h>
-#include <sofia-sip/nta.h>
-#include <sofia-sip/nta_tag.h>
-#include <sofia-sip/sip_header.h>
-#include <sofia-sip/sip_status.h>
-#include <sofia-sip/sip_tag.h>
-#include <sofia-sip/su.h>
-#include <sofia-sip/su_wait.h>
+#include "sip/sofia_handles.h"
+#include "sip/stack_agent.h"
 
 namespace sipsentry::sip {
 
 /// What a request needs of the agent that sends it.
-class SofiaContext {
+class RequestContext {
  public:
-  virtual ~SofiaContext() = default;
-  virtual su_root_t* root() const = 0;
-  virtual nta_agent_t* agent() const = 0;
-  virtual nta_leg_t* leg() const = 0;
-  /// Hands the result over and destroys `request`.
-  virtual void finish(SofiaRequest* request, const RequestResult& result) = 0;
-  /// Keeps the challenge of a 401/407 for the next request on `call_id`.
-  virtual void remember_challenge(const std::string& call_id, sip_t const* sip) = 0;
-  /// The challenge last received on `call_id`, if any, and whether it came
-  /// from a proxy (407).
-  virtual msg_auth_t const* challenge(const std::string& call_id, bool& proxy) const = 0;
+  virtual ~RequestContext() = default;
+  virtual ChallengeStore& challenges() = 0;
+  /// "host:port" for REGISTER's Contact: the listening agent's address.
+  virtual std::string contact_address() const = 0;
+  /// Hands `report` to the request's listener. A finished() report
+  /// destroys `request`: the caller returns at once after it.
+  virtual void report(SofiaRequest& request, const RequestReport& report) = 0;
+  virtual void log(LogSeverity severity, const std::string& text) = 0;
 };
 
-/// One request from its first send to its final outcome: the transaction,
-/// the budget timer, and one digest answer to a challenge.
+/// One request from its first send to its end: the NTA transaction, the
+/// connection it waits for, and (for the probe) one answer to a challenge.
 class SofiaRequest {
  public:
-  SofiaRequest(SofiaContext& context, OutgoingRequest request, SipAgent::Completion done);
+  SofiaRequest(RequestContext& context, StackAgent& stack, SipAgent::RequestId id,
+               OutgoingRequest request);
   ~SofiaRequest();
   SofiaRequest(const SofiaRequest&) = delete;
   SofiaRequest& operator=(const SofiaRequest&) = delete;
 
+  SipAgent::RequestId id() const { return id_; }
   /// Sends the request; false when Sofia refused to build it.
   bool start();
-
-  SipAgent::Completion done;
+  /// True until start() has returned: reports must wait for it.
+  bool starting() const { return starting_; }
+  /// TCP/TLS: true while the request still waits for its connection.
+  bool awaiting_connection() const;
+  /// Looks at the connection once: reports kConnected when it is up, or the
+  /// failure when it closed without coming up (a TLS handshake or
+  /// certificate failure: NTA itself would wait out the lifetime).
+  void check_connection();
 
  private:
   bool create_transaction(msg_header_t* authorization);
-  bool answer_challenge();
-  msg_header_t* authorization();
-  RequestResult result_of(int status, sip_t const* sip) const;
-  engine::Millis elapsed() const;
+  bool answer_own_challenge();
+  void on_final(int status, sip_t const* response);
+  RequestReport make_report(RequestReport::Kind kind) const;
+  int transport_error() const;
   std::string request_uri() const;
-  std::string contact() const;
-  static int on_response(SofiaRequest* self, nta_outgoing_t* orq, sip_t const* sip);
-  static void on_budget(su_root_magic_t*, su_timer_t*, su_timer_arg_t* self);
+  std::string contact_uri() const;
+  static int on_response(SofiaRequest* self, nta_outgoing_t* transaction, sip_t const* response);
 
-  SofiaContext& context_;
+  RequestContext& context_;
+  StackAgent& stack_;
+  SipAgent::RequestId id_;
   OutgoingRequest request_;
-  su_home_t* home_;
-  nta_outgoing_t* transaction_ = nullptr;
-  su_timer_t* budget_timer_ = nullptr;
-  auth_client_t* authenticator_ = nullptr;
+  HomePtr home_;
+  OutgoingPtr transaction_;
+  bool one_off_;  // a Call-ID of its own: its challenges are not kept
+  bool starting_ = false;
   bool challenged_ = false;
-  std::string from_tag_;
+  bool connected_ = false;
   std::chrono::steady_clock::time_point started_;
 };
 

@@ -1,0 +1,87 @@
+#include "sip/stack_agent.h"
+
+#include <cstdlib>
+
+namespace sipsentry::sip {
+namespace {
+
+// Larger messages are dropped as malformed: no SIP message sipsentry
+// expects comes near, and a hostile peer cannot make it buffer more.
+constexpr unsigned kMaxMessageSize = 64 * 1024;
+
+/// "127.0.0.1:0" -> ("127.0.0.1", "*"), the form NTA binds.
+std::pair<std::string, std::string> split_bind(const std::string& bind) {
+  size_t colon = bind.rfind(':');
+  std::string host = bind.substr(0, colon);
+  std::string port = colon == std::string::npos ? "0" : bind.substr(colon + 1);
+  if (host == "0.0.0.0" || host.empty()) host = "*";
+  return {host, port == "0" ? "*" : port};
+}
+
+unsigned millis(engine::Millis duration) {
+  return static_cast<unsigned>(duration.count());
+}
+
+}  // namespace
+
+std::unique_ptr<StackAgent> StackAgent::create(su_root_t* root, const std::string& bind,
+                                               const StackProfile& profile,
+                                               const AgentOptions& options, std::string& error) {
+  auto [host, port] = split_bind(bind);
+  std::string url = "sip:" + host + ":" + port;
+  const char* resolv_conf = options.resolv_conf.empty() ? nullptr : options.resolv_conf.c_str();
+  std::unique_ptr<StackAgent> stack(new StackAgent());
+  stack->agent_.reset(nta_agent_create(
+      root, URL_STRING_MAKE(url.c_str()), nullptr, nullptr,
+      NTATAG_SIP_T1(millis(profile.timers.t1)), NTATAG_SIP_T2(millis(profile.timers.t2)),
+      NTATAG_SIP_T4(millis(profile.timers.t4)), NTATAG_SIP_T1X64(millis(profile.lifetime)),
+      NTATAG_UA(1), NTATAG_MAXSIZE(kMaxMessageSize),
+      TAG_IF(resolv_conf, SRESTAG_RESOLV_CONF(resolv_conf)), TAG_END()));
+  if (!stack->agent_) return (error = "cannot bind SIP to " + bind), nullptr;
+  if (profile.tls && !stack->add_tls(*profile.tls, host, options, error)) return nullptr;
+  // No dialog, no URL: requests carry exactly the headers the adapter gives.
+  stack->leg_.reset(
+      nta_leg_tcreate(stack->agent_.get(), nullptr, nullptr, NTATAG_NO_DIALOG(1), TAG_END()));
+  if (!stack->leg_) return (error = "cannot create a SIP leg"), nullptr;
+  return stack;
+}
+
+bool StackAgent::add_tls(const TlsPolicy& policy, const std::string& host,
+                         const AgentOptions& options, std::string& error) {
+  ca_directory_ =
+      policy.ca_file.empty() ? CaDirectory::system() : CaDirectory::for_file(policy.ca_file, error);
+  if (!ca_directory_) return false;
+  // Verified: the chain up to a trusted CA, and the server's name (or IP
+  // address) among the certificate's subjects.
+  unsigned verify = policy.verify ? TPTLS_VERIFY_SUBJECTS_OUT : TPTLS_VERIFY_NONE;
+  if (!policy.verify && options.log)
+    options.log(LogSeverity::kWarning,
+                "TLS certificate verification is off (verify: false): any server is trusted");
+  std::string url = "sips:" + host + ":*";
+  if (nta_agent_add_tport(agent_.get(), URL_STRING_MAKE(url.c_str()),
+                          TPTAG_CERTIFICATE(ca_directory_->path().c_str()),
+                          TPTAG_TLS_VERIFY_POLICY(verify), TAG_END()) < 0) {
+    error = "cannot set up TLS with the CAs in " + ca_directory_->path();
+    return false;
+  }
+  return true;
+}
+
+std::string StackAgent::host() const {
+  sip_contact_t const* contact = nta_agent_contact(agent_.get());
+  return contact && contact->m_url->url_host ? contact->m_url->url_host : "127.0.0.1";
+}
+
+uint16_t StackAgent::port() const {
+  sip_contact_t const* contact = nta_agent_contact(agent_.get());
+  const char* port = contact ? contact->m_url->url_port : nullptr;
+  return static_cast<uint16_t>(port ? std::atoi(port) : 5060);
+}
+
+uint64_t StackAgent::bad_messages() const {
+  usize_t bad = 0;
+  nta_agent_get_stats(agent_.get(), NTATAG_S_BAD_MESSAGE_REF(bad), TAG_END());
+  return bad;
+}
+
+}  // namespace sipsentry::sip
