@@ -24,7 +24,8 @@ engine::Millis EventLoop::now() const {
 
 EventLoop::TimerId EventLoop::start_timer(engine::Millis delay, std::function<void()> fire) {
   TimerId id = next_timer_++;
-  auto duration = static_cast<su_duration_t>(std::max<int64_t>(delay.count(), 0));
+  // Sofia asserts on a timer of 0 ms: "at once" is the next millisecond.
+  auto duration = static_cast<su_duration_t>(std::max<int64_t>(delay.count(), 1));
   TimerPtr handle(su_timer_create(su_root_task(root_.get()), duration));
   su_timer_set(handle.get(), &EventLoop::on_timer, reinterpret_cast<void*>(id));
   timers_[id] = Timer{std::move(handle), std::move(fire)};

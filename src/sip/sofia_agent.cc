@@ -3,6 +3,7 @@
 // where and when.
 #include <map>
 #include <set>
+#include <vector>
 
 #include "sip/event_loop.h"
 #include "sip/sofia_log.h"
@@ -42,6 +43,9 @@ class SofiaAgent final : public SipAgent, public RequestContext {
     return listener_->host() + ":" + std::to_string(listener_->port());
   }
   void report(SofiaRequest& request, const RequestReport& report) override;
+  bool wanted(const SofiaRequest& request) const override {
+    return requests_.contains(request.id());
+  }
   void log(LogSeverity severity, const std::string& text) override {
     if (options_.log) options_.log(severity, text);
   }
@@ -54,7 +58,9 @@ class SofiaAgent final : public SipAgent, public RequestContext {
 
   StackAgent* stack_for(const OutgoingRequest& request, std::string& error);
   void refuse(RequestId id, const OutgoingRequest& request, const std::string& why);
+  void defer(RequestId id, const RequestReport& report);
   void deliver(RequestId id, const RequestReport& report);
+  void after_callbacks(std::function<void()> work);
   void watch_connections();
 
   AgentOptions options_;
@@ -66,6 +72,10 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   std::map<RequestId, Entry> requests_;
   std::set<RequestId> connecting_;
   bool watching_ = false;
+  // Work that must wait until Sofia's callbacks have returned: reports made
+  // inside nta_outgoing_tcreate(), and abandoned requests (a listener may
+  // abandon the very request that is reporting). Run in order.
+  std::vector<std::function<void()>> after_callbacks_;
   RequestId next_id_ = 1;
 };
 
@@ -91,20 +101,19 @@ StackAgent* SofiaAgent::stack_for(const OutgoingRequest& request, std::string& e
 
 SipAgent::RequestId SofiaAgent::send(const OutgoingRequest& request, Listener listener) {
   RequestId id = next_id_++;
+  Entry& entry = requests_[id] = Entry{nullptr, std::move(listener)};
   std::string error;
   StackAgent* stack = stack_for(request, error);
   if (!stack) {
     refuse(id, request, error);
     return id;
   }
-  auto pending = std::make_unique<SofiaRequest>(*this, *stack, id, request);
-  SofiaRequest& started = *pending;
-  requests_[id] = Entry{std::move(pending), std::move(listener)};
-  if (!started.start()) {
+  entry.request = std::make_unique<SofiaRequest>(*this, *stack, id, request);
+  if (!entry.request->start()) {
     refuse(id, request, "Sofia-SIP could not build the request");
     return id;
   }
-  if (started.awaiting_connection()) {
+  if (entry.request->awaiting_connection()) {
     connecting_.insert(id);
     watch_connections();
   }
@@ -122,23 +131,36 @@ void SofiaAgent::refuse(RequestId id, const OutgoingRequest& request, const std:
     report.kind = RequestReport::Kind::kFinal;
     report.outcome = engine::Outcome::failure(engine::TransportError::kTls);
   }
-  if (!requests_.contains(id)) requests_[id] = Entry{nullptr, nullptr};
-  loop_->start_timer(engine::Millis(0), [this, id, report] { deliver(id, report); });
+  defer(id, report);
 }
 
 void SofiaAgent::abandon(RequestId id) {
-  requests_.erase(id);
   connecting_.erase(id);
+  auto found = requests_.extract(id);
+  if (found.empty()) return;
+  // Destroyed once the callbacks on the stack have returned.
+  auto retired = std::make_shared<Entry>(std::move(found.mapped()));
+  after_callbacks([retired] {});
 }
 
 void SofiaAgent::report(SofiaRequest& request, const RequestReport& report) {
-  RequestId id = request.id();
-  if (request.starting()) {
-    // Sofia answered inside nta_outgoing_tcreate(): hand it over from the loop.
-    loop_->start_timer(engine::Millis(0), [this, id, report] { deliver(id, report); });
-    return;
-  }
-  deliver(id, report);
+  // Sofia may answer inside nta_outgoing_tcreate(): hand it over from the loop.
+  if (request.starting()) return defer(request.id(), report);
+  deliver(request.id(), report);
+}
+
+void SofiaAgent::defer(RequestId id, const RequestReport& report) {
+  after_callbacks([this, id, report] { deliver(id, report); });
+}
+
+void SofiaAgent::after_callbacks(std::function<void()> work) {
+  after_callbacks_.push_back(std::move(work));
+  if (after_callbacks_.size() > 1) return;  // a run is scheduled already
+  loop_->start_timer(engine::Millis(0), [this] {
+    std::vector<std::function<void()>> due;
+    due.swap(after_callbacks_);
+    for (auto& work : due) work();
+  });
 }
 
 void SofiaAgent::deliver(RequestId id, const RequestReport& report) {

@@ -159,7 +159,12 @@ void SofiaRequest::on_final(int status, sip_t const* response) {
     context_.report(*this, report);
     return;
   }
-  if (stream(request_.target.transport)) connected_ = true;  // it came over the connection
+  if (stream(request_.target.transport) && !connected_) {
+    // Answered before the connection was looked at: say it was up, first.
+    connected_ = true;
+    context_.report(*this, make_report(RequestReport::Kind::kConnected));
+    if (!context_.wanted(*this)) return;
+  }
   RequestReport report = make_report(RequestReport::Kind::kFinal);
   url_t* contact = url_hdup(home_.get(), URL_STRING_MAKE(contact_uri().c_str())->us_url);
   report.outcome = outcome_of(status, response, contact);

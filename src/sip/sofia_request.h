@@ -21,6 +21,9 @@ class RequestContext {
   /// Hands `report` to the request's listener. A finished() report
   /// destroys `request`: the caller returns at once after it.
   virtual void report(SofiaRequest& request, const RequestReport& report) = 0;
+  /// False once the request was abandoned (perhaps by the listener of its
+  /// last report): it must report nothing more.
+  virtual bool wanted(const SofiaRequest& request) const = 0;
   virtual void log(LogSeverity severity, const std::string& text) = 0;
 };
 

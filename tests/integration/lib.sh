@@ -1,5 +1,6 @@
-# Shared helpers for the integration tests (sourced, POSIX sh): free ports,
-# a real Kamailio registrar on loopback, and cleanup of every process started.
+# Shared helpers for the integration tests (sourced, POSIX sh, after
+# setting $sipsentry): free ports, a real Kamailio registrar on loopback, and
+# cleanup of every process started.
 
 . "$(dirname "$0")/../assertions.sh"
 
@@ -39,22 +40,48 @@ print(port)
 PY
 }
 
-# start_kamailio NAME PORT PASSWORD: starts a registrar; its main pid is in $NAME_pid.
+# make_tls_files: a throwaway CA ($work/tls/ca.pem) and a server
+# certificate it signed for 127.0.0.1 ($work/tls/server.pem, server.key).
+make_tls_files() {
+  dir="$work/tls"
+  [ -f "$dir/server.pem" ] && return 0
+  mkdir -p "$dir"
+  printf 'subjectAltName=IP:127.0.0.1\n' >"$dir/server.ext"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/ca.key" -out "$dir/ca.pem" \
+    -days 2 -subj "/CN=sipsentry test CA" >"$dir/log" 2>&1 &&
+  openssl req -newkey rsa:2048 -nodes -keyout "$dir/server.key" -out "$dir/server.csr" \
+    -subj "/CN=127.0.0.1" >>"$dir/log" 2>&1 &&
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+    -CAcreateserial -out "$dir/server.pem" -days 2 -extfile "$dir/server.ext" >>"$dir/log" 2>&1
+}
+
+# start_kamailio NAME PORT PASSWORD [TLS_PORT]: starts a registrar (with TLS
+# on TLS_PORT when given, certificate from make_tls_files); its main pid is
+# in $NAME_pid.
 start_kamailio() {
-  name=$1 port=$2 password=$3
+  name=$1 port=$2 password=$3 tls_port=${4:-}
   modules=$(dirname "$(find /usr/lib -name registrar.so -path '*kamailio*' | head -n 1)")
   mkdir -p "$work/$name"
   sed -e "s|@PORT@|$port|g" -e "s|@PASSWORD@|$password|g" -e "s|@MODULES@|$modules/|g" \
+    -e "s|@TLS_PORT@|$tls_port|g" -e "s|@TLS_CONFIG@|$work/$name/tls.cfg|g" \
     "$(dirname "$0")/kamailio.cfg.in" >"$work/$name/kamailio.cfg"
+  tls_define=""
+  if [ -n "$tls_port" ]; then
+    make_tls_files || { cat "$work/tls/log"; return 1; }
+    printf '[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\nprivate_key = %s\ncertificate = %s\n' \
+      "$work/tls/server.key" "$work/tls/server.pem" >"$work/$name/tls.cfg"
+    tls_define="-A WITH_TLS"
+  fi
+  # shellcheck disable=SC2086 # tls_define is empty or two words
   kamailio -f "$work/$name/kamailio.cfg" -DD -E -Y "$work/$name" -P "$work/$name/pid" \
-    >"$work/$name/log" 2>&1 &
+    $tls_define >"$work/$name/log" 2>&1 &
   pid=$!
   started_pids="$started_pids $pid"
   eval "${name}_pid=$pid"
-  # Ready when it answers OPTIONS (about a second).
+  # Ready when it answers an OPTIONS (about a second; sipsentry is the
+  # client at hand, so the server log shows these OPTIONS too).
   for _ in $(seq 1 50); do
-    if grep -q "tcp: 127.0.0.1" "$work/$name/log" 2>/dev/null; then sleep 0.2; return 0; fi
-    sleep 0.1
+    "$sipsentry" probe "sip:127.0.0.1:$port" --timeout 200ms >/dev/null 2>&1 && return 0
   done
   echo "kamailio $name did not start:"; cat "$work/$name/log"; return 1
 }

@@ -1,0 +1,92 @@
+#include "support/sipp.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+#include <stdexcept>
+
+namespace sipsentry::testing {
+namespace {
+
+bool udp_port_taken(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(port);
+  bool taken = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0;
+  close(fd);
+  return taken;
+}
+
+/// "2026-11-24 08:49:29.662244", SIPp's local time with microseconds.
+std::chrono::system_clock::time_point parse_stamp(const std::string& stamp) {
+  std::tm local{};
+  std::istringstream in(stamp);
+  in >> std::get_time(&local, "%Y-%m-%d %H:%M:%S");
+  local.tm_isdst = -1;
+  double fraction = 0;
+  size_t dot = stamp.find('.');
+  if (dot != std::string::npos) fraction = std::stod("0" + stamp.substr(dot));
+  auto seconds = std::chrono::system_clock::from_time_t(std::mktime(&local));
+  return seconds + std::chrono::microseconds(static_cast<int64_t>(fraction * 1e6));
+}
+
+std::string header_value(const std::string& line, const std::string& name) {
+  if (line.size() <= name.size() + 1 || line.compare(0, name.size() + 1, name + ":") != 0)
+    return "";
+  std::string value = line.substr(name.size() + 1);
+  value.erase(0, value.find_first_not_of(' '));
+  if (!value.empty() && value.back() == '\r') value.pop_back();
+  return value;
+}
+
+}  // namespace
+
+Sipp::Sipp(const ScratchDir& scratch, const std::string& name, const std::string& scenario)
+    : message_log_(scratch.file(name + ".messages")), port_(free_port()) {
+  process_ = std::make_unique<Process>(
+      std::vector<std::string>{"sipp", "-sf", source_dir() + "/sipp/" + scenario, "-i", "127.0.0.1",
+                               "-p", std::to_string(port_), "-t", "u1", "-nostdin", "-trace_msg",
+                               "-message_file", message_log_},
+      scratch.file(name + ".log"));
+  if (!wait_until([this] { return udp_port_taken(port_); }, std::chrono::seconds(5)))
+    throw std::runtime_error("sipp " + name + " did not start");
+}
+
+std::vector<ReceivedMessage> Sipp::received() const {
+  // A log entry: a dashed line with the time, "UDP message received …",
+  // an empty line, then the message itself.
+  std::vector<ReceivedMessage> messages;
+  std::istringstream log(read_file(message_log_));
+  std::string line, stamp;
+  bool receiving = false;
+  while (std::getline(log, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.starts_with("-----")) {
+      stamp = line.substr(line.find_first_not_of("- "));
+      receiving = false;
+    } else if (line.find("message received") != std::string::npos) {
+      receiving = true;
+      messages.push_back({parse_stamp(stamp), "", ""});
+    } else if (receiving && messages.back().start_line.empty() && !line.empty()) {
+      messages.back().start_line = line;
+    } else if (receiving && messages.back().call_id.empty()) {
+      messages.back().call_id = header_value(line, "Call-ID");
+    }
+  }
+  return messages;
+}
+
+std::vector<ReceivedMessage> Sipp::received(const std::string& method) const {
+  std::vector<ReceivedMessage> matching;
+  for (const ReceivedMessage& message : received())
+    if (message.is(method)) matching.push_back(message);
+  return matching;
+}
+
+}  // namespace sipsentry::testing
