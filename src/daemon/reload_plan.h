@@ -10,10 +10,10 @@ namespace sipsentry::daemon {
 /// What a reload does to each line, by name (spec.md §9: lines that did not
 /// change keep their state).
 struct ReloadPlan {
-  std::vector<std::string> kept;       // identical in both: registration and counters stay
-  std::vector<std::string> restarted;  // changed in any way (a password too): starts over
-  std::vector<std::string> added;      // new
-  std::vector<std::string> removed;    // gone: stopped, their series removed
+  std::vector<std::string> kept{};       // identical in both: registration and counters stay
+  std::vector<std::string> restarted{};  // changed in any way (a password too): starts over
+  std::vector<std::string> added{};      // new
+  std::vector<std::string> removed{};    // gone: stopped, their series removed
   bool operator==(const ReloadPlan&) const = default;
 };
 
