@@ -7,8 +7,11 @@
 
 namespace sipsentry::daemon {
 
-Monitor::Monitor(sip::SipAgent& agent, EventObserver& observer)
-    : agent_(agent), observer_(observer), seed_(std::random_device{}()) {}
+Monitor::Monitor(sip::SipAgent& agent, EventObserver& observer, AllStarted all_started)
+    : agent_(agent),
+      observer_(observer),
+      all_started_(std::move(all_started)),
+      seed_(std::random_device{}()) {}
 
 Monitor::~Monitor() {
   if (pacer_) agent_.cancel_timer(*pacer_);
@@ -68,6 +71,7 @@ void Monitor::start_due() {
     found->second.started = true;
     found->second.driver->start();
   }
+  if (pending_.empty() && all_started_) all_started_();
   arm_pacer();
 }
 

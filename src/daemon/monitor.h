@@ -1,6 +1,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,8 +21,11 @@ namespace sipsentry::daemon {
 /// the start-up settings; a reload touches only the lines that changed.
 class Monitor {
  public:
+  /// Runs on the event loop whenever the last line waiting for its start-up
+  /// slot has started.
+  using AllStarted = std::function<void()>;
   /// REQUIRES: `agent` and `observer` outlive the monitor.
-  Monitor(sip::SipAgent& agent, EventObserver& observer);
+  Monitor(sip::SipAgent& agent, EventObserver& observer, AllStarted all_started = {});
   ~Monitor();
   Monitor(const Monitor&) = delete;
   Monitor& operator=(const Monitor&) = delete;
@@ -59,6 +63,7 @@ class Monitor {
 
   sip::SipAgent& agent_;
   EventObserver& observer_;
+  AllStarted all_started_;
   std::vector<config::LineConfig> configs_;  // the running lines, in file order
   std::map<std::string, Running> lines_;
   std::deque<PendingStart> pending_;  // sorted by `at`

@@ -11,7 +11,7 @@ namespace {
 /// How long a stopping daemon waits for its un-REGISTERs: the whole stop,
 /// the HTTP endpoint's included, stays within 2 s.
 constexpr engine::Millis kShutdownGrace{1500};
-/// How often the readiness and the dropped-message counter are brought up to date.
+/// How often the dropped-message counter is brought up to date.
 constexpr engine::Millis kHousekeepingInterval{250};
 
 std::chrono::system_clock::time_point wall_now() {
@@ -52,7 +52,8 @@ std::unique_ptr<Service> Service::start(const config::Config& config, ServiceOpt
     if (!s.pidfile_) return nullptr;
   }
   s.recorder_.config_loaded(true, wall_now());
-  s.monitor_ = std::make_unique<Monitor>(*s.agent_, s.observers_);
+  s.monitor_ =
+      std::make_unique<Monitor>(*s.agent_, s.observers_, [&s] { s.endpoint_->set_ready(true); });
   s.monitor_->apply(config.lines, config.startup);
   s.log_.message(LogLevel::kInfo, "started with " + std::to_string(config.lines.size()) +
                                       " line(s) from " + s.options_.config_path +
@@ -62,7 +63,6 @@ std::unique_ptr<Service> Service::start(const config::Config& config, ServiceOpt
 }
 
 void Service::housekeeping() {
-  endpoint_->set_ready(monitor_->all_started());
   recorder_.malformed_sip_messages(agent_->malformed_messages());
   agent_->start_timer(kHousekeepingInterval, [this] { housekeeping(); });
 }

@@ -46,7 +46,8 @@ class MonitorTest : public ::testing::Test {
 
   FakeSipAgent agent_;
   Recorder observer_;
-  Monitor monitor_{agent_, observer_};
+  int all_started_calls_ = 0;
+  Monitor monitor_{agent_, observer_, [this] { ++all_started_calls_; }};
   config::StartupSettings paced_{.rate = 2, .jitter = 0ms};
 };
 
@@ -55,7 +56,10 @@ TEST_F(MonitorTest, LinesStartAtTheConfiguredPace) {
   EXPECT_EQ(observer_.added, (std::vector<std::string>{"a", "b", "c"}))
       << "every line's series exist before it starts";
   EXPECT_FALSE(monitor_.all_started());
-  agent_.advance(2s);
+  agent_.advance(999ms);
+  EXPECT_EQ(all_started_calls_, 0) << "c is still waiting for its slot";
+  agent_.advance(1001ms);
+  EXPECT_EQ(all_started_calls_, 1) << "told once, when the last line started";
   EXPECT_EQ(registers(),
             (std::vector<std::pair<Millis, std::string>>{{0ms, "a"}, {500ms, "b"}, {1000ms, "c"}}));
   EXPECT_TRUE(monitor_.all_started());
