@@ -32,6 +32,13 @@ struct SipSettings {
   std::string bind = "0.0.0.0:0";  // port 0: any free port
 };
 
+/// How fast `run` starts its lines, so that thousands of lines do not
+/// register in one burst.
+struct StartupSettings {
+  int rate = 100;                                // lines started per second
+  engine::Millis jitter = engine::Millis(1000);  // each start is delayed by a random share of this
+};
+
 struct LogSettings {
   std::string format = "text";  // text or json
   std::string level = "info";   // trace, debug, info, warn, error
@@ -42,6 +49,7 @@ struct Config {
   MetricsSettings metrics;
   SipSettings sip;
   LogSettings log;
+  StartupSettings startup;
   std::vector<LineConfig> lines;
   std::string source_path;
 };

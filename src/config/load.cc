@@ -88,6 +88,15 @@ void read_document(YamlReader& r, const YAML::Node& root, const SecretSources& s
                                      {"trace", "debug", "info", "warn", "error"});
                        }}});
         }},
+       {"startup",
+        [&](const YAML::Node& v) {
+          r.read_map(v, "startup",
+                     {{"rate",
+                       [&](const YAML::Node& n) {
+                         assign(config.startup.rate, r.integer(n, "rate", 1, 100'000));
+                       }},
+                      {"jitter", r.into_duration(config.startup.jitter, "jitter")}});
+        }},
        // Read later: defaults apply to every line, wherever they stand.
        {"defaults", [&](const YAML::Node& v) { defaults_node = v; }},
        {"lines", [&](const YAML::Node& v) { lines_node = v; }}});

@@ -20,6 +20,16 @@ class EventLog : public EventObserver {
   EventLog(std::ostream& out, Format format, LogLevel level)
       : out_(out), format_(format), level_(level) {}
 
+  /// The format and level of a configuration's `log` section.
+  static Format format_named(const std::string& name) {
+    return name == "json" ? Format::kJson : Format::kText;
+  }
+  /// A reload may change the format and the level.
+  void reconfigure(Format format, LogLevel level) {
+    format_ = format;
+    level_ = level;
+  }
+
   void on_event(const engine::LineSettings& line, const engine::Event& event) override;
   /// A message that is not an engine event (start-up, shutdown, errors).
   void message(LogLevel level, const std::string& text);

@@ -82,6 +82,11 @@ const InvalidCase kInvalidCases[] = {
      {"5:37: 'port': 70000 is out of range; expected an integer from 1 to 65535",
       "6:37: 'port': 0 is out of range; expected an integer from 1 to 65535"}},
     {"invalid-too-many-servers.yaml", {"13:9: 'servers': at most 8 servers per line, got 9"}},
+    {"invalid-startup.yaml",
+     {"2:9: 'rate': 0 is out of range; expected an integer from 1 to 100000",
+      "3:11: 'jitter': invalid duration 'soon': write a number with a unit (500ms, 30s, 30m, "
+      "1h) or plain seconds",
+      "4:3: unknown key 'burst' in 'startup'"}},
     {"invalid-top-level.yaml",
      {"2:11: 'listen': expected HOST:PORT, got 'localhost'",
       "4:10: 'level': expected one of trace, debug, info, warn, error, got 'verbose'",

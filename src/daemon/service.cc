@@ -1,0 +1,116 @@
+#include "daemon/service.h"
+
+#include <thread>
+
+#include "config/load.h"
+#include "daemon/signals.h"
+
+namespace sipsentry::daemon {
+namespace {
+
+/// How long a stopping daemon waits for its un-REGISTERs: the whole stop,
+/// the HTTP endpoint's included, stays within 2 s.
+constexpr engine::Millis kShutdownGrace{1500};
+/// How often the dropped-message counter is brought up to date.
+constexpr engine::Millis kHousekeepingInterval{250};
+
+std::chrono::system_clock::time_point wall_now() {
+  return std::chrono::system_clock::now();
+}
+
+}  // namespace
+
+Service::Service(const config::Config& config, ServiceOptions options,
+                 const config::Environment& environment, std::ostream& log_stream)
+    : config_(config),
+      options_(std::move(options)),
+      environment_(environment),
+      log_(log_stream, EventLog::format_named(config.log.format),
+           parse_log_level(config.log.level)) {}
+
+Service::~Service() = default;
+
+std::unique_ptr<Service> Service::start(const config::Config& config, ServiceOptions options,
+                                        const config::Environment& environment,
+                                        std::ostream& log_stream, std::string& error) {
+  std::unique_ptr<Service> service(
+      new Service(config, std::move(options), environment, log_stream));
+  Service& s = *service;
+  // Handlers first: a SIGHUP during start-up must not end the process.
+  install_signal_handlers();
+  s.endpoint_ = metrics::MetricsEndpoint::start(config.metrics.listen, s.recorder_, error);
+  if (!s.endpoint_) return nullptr;
+  // Sofia's own diagnostics at debug level, warnings (TLS verification off) at warn.
+  sip::AgentOptions sip_options{.bind = config.sip.bind};
+  sip_options.log = [&log = s.log_](sip::LogSeverity severity, const std::string& text) {
+    log.message(severity == sip::LogSeverity::kWarning ? LogLevel::kWarn : LogLevel::kDebug, text);
+  };
+  s.agent_ = sip::SipAgent::create(sip_options, error);
+  if (!s.agent_) return nullptr;
+  if (!s.options_.pidfile.empty()) {
+    s.pidfile_ = Pidfile::create(s.options_.pidfile, error);
+    if (!s.pidfile_) return nullptr;
+  }
+  s.recorder_.config_loaded(true, wall_now());
+  s.monitor_ =
+      std::make_unique<Monitor>(*s.agent_, s.observers_, [&s] { s.endpoint_->set_ready(true); });
+  s.monitor_->apply(config.lines, config.startup);
+  s.log_.message(LogLevel::kInfo, "started with " + std::to_string(config.lines.size()) +
+                                      " line(s) from " + s.options_.config_path +
+                                      "; metrics on http://" + s.endpoint_->address() + "/metrics");
+  s.housekeeping();
+  return service;
+}
+
+void Service::housekeeping() {
+  recorder_.malformed_sip_messages(agent_->malformed_messages());
+  agent_->start_timer(kHousekeepingInterval, [this] { housekeeping(); });
+}
+
+void Service::serve() {
+  for (;;) {
+    agent_->run_until(signal_pending);
+    SignalRequest request = take_signal_request();
+    if (request == SignalRequest::kStop) break;
+    if (request == SignalRequest::kReload) reload();
+  }
+  shut_down();
+}
+
+void Service::reload() {
+  config::LoadResult loaded = config::load_config_file(options_.config_path, environment_);
+  if (!loaded.config) {
+    for (const config::Diagnostic& error : loaded.errors)
+      log_.message(LogLevel::kError,
+                   "reload refused, the running configuration stays: " + error.to_string());
+    recorder_.config_loaded(false, wall_now());
+    return;
+  }
+  const config::Config& fresh = *loaded.config;
+  if (fresh.metrics.listen != config_.metrics.listen || fresh.sip.bind != config_.sip.bind)
+    log_.message(LogLevel::kWarn,
+                 "metrics.listen and sip.bind take effect when sipsentry restarts; "
+                 "still serving on the old addresses");
+  log_.reconfigure(EventLog::format_named(fresh.log.format), parse_log_level(fresh.log.level));
+  ReloadPlan plan = monitor_->apply(fresh.lines, fresh.startup);
+  config_.lines = fresh.lines;
+  config_.startup = fresh.startup;
+  config_.log = fresh.log;
+  recorder_.config_loaded(true, wall_now());
+  log_.message(LogLevel::kInfo, "reloaded " + options_.config_path + ": " + summary(plan));
+}
+
+void Service::shut_down() {
+  log_.message(LogLevel::kInfo, "stopping");
+  endpoint_->set_ready(false);
+  // civetweb takes a while to stop listening: let it, while the engines
+  // send their un-REGISTERs.
+  std::thread endpoint_stop([endpoint = std::move(endpoint_)]() mutable { endpoint.reset(); });
+  monitor_->stop();
+  engine::Millis deadline = agent_->now() + kShutdownGrace;
+  agent_->run_until([&] { return monitor_->idle() || agent_->now() >= deadline; });
+  endpoint_stop.join();
+  log_.message(LogLevel::kInfo, "stopped");
+}
+
+}  // namespace sipsentry::daemon
