@@ -1,0 +1,96 @@
+#!/bin/sh
+# The dashboard and the alert rules against a real Prometheus: two Kamailio
+# registrars on loopback, `sipsentry run` between them, and a Prometheus
+# server that scrapes it every second and loads the alert rules. The primary
+# stops (failover) and comes back (failback); then every PromQL expression of
+# the dashboard and of the rules is evaluated through Prometheus's HTTP API
+# and must parse and return data (prometheus_queries.py says how an alert
+# condition that is false may return nothing). During the outage the
+# primary-down and on-backup conditions must hold on real data.
+# Usage: prometheus_e2e_test.sh SIPSENTRY SOURCE_DIR
+set -u
+sipsentry=$1
+source_dir=$(cd "$2" && pwd)
+. "$(dirname "$0")/lib.sh"
+queries="$(dirname "$0")/prometheus_queries.py"
+dashboard="$source_dir/packaging/grafana/sipsentry-dashboard.json"
+rules="$source_dir/packaging/prometheus/sipsentry-alerts.yml"
+
+primary_port=$(free_port)
+backup_port=$(free_port)
+metrics_port=$(free_port)
+prometheus_port=$(free_port)
+prometheus="http://127.0.0.1:$prometheus_port"
+start_kamailio primary "$primary_port" "s3cret" || exit 1
+start_kamailio backup "$backup_port" "s3cret" || exit 1
+
+cat >"$work/sipsentry.yaml" <<YAML
+metrics: {listen: "127.0.0.1:$metrics_port"}
+sip: {bind: "127.0.0.1:0"}
+startup: {jitter: 0s}
+defaults:
+  timers: {t1: 100ms}
+  keepalive_interval: 1s
+  observe: {interval: 1s}
+  failback: {interval: 3s}
+lines:
+  - {name: reception, user: "2001", password_env: RECEPTION_PASSWORD, servers: [
+      {name: pbx-a, address: 127.0.0.1, port: $primary_port, expires: 60},
+      {name: pbx-b, address: 127.0.0.1, port: $backup_port, expires: 60}]}
+YAML
+RECEPTION_PASSWORD=s3cret "$sipsentry" run -c "$work/sipsentry.yaml" >"$work/sipsentry.log" 2>&1 &
+started_pids="$started_pids $!"
+
+cat >"$work/prometheus.yml" <<YAML
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+rule_files: ["$rules"]
+scrape_configs:
+  - job_name: sipsentry
+    static_configs: [{targets: ["127.0.0.1:$metrics_port"]}]
+YAML
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
+  --web.listen-address="127.0.0.1:$prometheus_port" >"$work/prometheus.log" 2>&1 &
+started_pids="$started_pids $!"
+
+# until SECONDS EXPR: waits until Prometheus returns a sample for EXPR.
+until_sample() {
+  end=$(( $(date +%s) + $1 ))
+  while [ "$(date +%s)" -le "$end" ]; do
+    "$queries" "$prometheus" nonempty "$2" && return 0
+    sleep 0.5
+  done
+  return 1
+}
+show_logs() {
+  echo "--- sipsentry"; tail -n 20 "$work/sipsentry.log"
+  echo "--- prometheus"; tail -n 20 "$work/prometheus.log"
+}
+
+until_sample 20 'sipsentry_line_active_server{line="reception",role="primary"} == 1'
+expect_exit "Prometheus sees the line registered on the primary" 0 $?
+[ "$failures" -eq 0 ] || { show_logs; finish; exit 1; }
+until_sample 10 'up{job="sipsentry"} == 1'
+expect_exit "the target is up" 0 $?
+
+stop_kamailio primary
+until_sample 15 'sipsentry_line_active_server{line="reception",role="backup"} == 1'
+expect_exit "Prometheus sees the failover to the backup" 0 $?
+"$queries" "$prometheus" nonempty 'sipsentry_server_up{role="primary"} == 0'
+expect_exit "the primary-down condition holds during the outage" 0 $?
+"$queries" "$prometheus" nonempty 'sipsentry_line_active_server{role="backup"} == 1'
+expect_exit "the on-backup condition holds during the outage" 0 $?
+
+start_kamailio primary "$primary_port" "s3cret" || { show_logs; exit 1; }
+until_sample 20 'increase(sipsentry_failbacks_total{line="reception"}[1m]) > 0'
+expect_exit "Prometheus sees the failback" 0 $?
+# A few more scrapes, so that every rate has samples after the failback.
+sleep 3
+
+"$queries" "$prometheus" every "$dashboard" "$rules" >"$work/every" 2>&1
+expect_exit "every dashboard and rule expression returns data" 0 $?
+cat "$work/every"
+"$queries" "$prometheus" rules >"$work/rules" 2>&1
+expect_exit "Prometheus evaluates every alert rule without error" 0 $?
+grep FAIL "$work/rules"
+[ "$failures" -eq 0 ] || show_logs
+finish

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Asks a real Prometheus, through its HTTP API on loopback, about the
+dashboard's and the alert rules' expressions (prometheus_e2e_test.sh).
+
+  prometheus_queries.py URL nonempty EXPR    exit 0 when EXPR returns a sample
+  prometheus_queries.py URL every DASHBOARD RULES
+      every expression parses (status success) and returns a sample that is a
+      number; an expression that ends in a comparison with a number (an alert
+      condition, an annotation) may return nothing while all is well, and
+      then its left side must return one
+  prometheus_queries.py URL rules            every loaded rule evaluates without error
+"""
+import json
+import math
+import os
+import sys
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "packaging"))
+import promql_exprs  # noqa: E402
+
+
+def api(url, path, **params):
+    query = urllib.parse.urlencode(params)
+    with urllib.request.urlopen(f"{url}{path}?{query}", timeout=10) as response:
+        return json.load(response)
+
+
+def query(url, expr):
+    """(status, error, samples) of an instant query at the server's now."""
+    try:
+        answer = api(url, "/api/v1/query", query=expr)
+    except urllib.error.HTTPError as error:  # 400: a bad expression
+        answer = json.load(error)
+    samples = answer.get("data", {}).get("result", []) if answer["status"] == "success" else []
+    return answer["status"], answer.get("error", ""), samples
+
+
+def numbers(samples):
+    return [float(s["value"][1]) for s in samples if not math.isnan(float(s["value"][1]))]
+
+
+def check_every(url, dashboard, rules):
+    passes = failures = 0
+    exprs = promql_exprs.dashboard_exprs(dashboard) + promql_exprs.rules_exprs(rules)
+    for where, raw in exprs:
+        expr = promql_exprs.substitute(raw)
+        status, error, samples = query(url, expr)
+        if status != "success":
+            print(f"FAIL: {where}: {error}\n  {expr}")
+            failures += 1
+            continue
+        how = "as is"
+        if not numbers(samples):
+            left = promql_exprs.without_comparison(expr)
+            if left != expr:
+                how = "left of its comparison (empty as a whole: the condition is false)"
+                _, _, samples = query(url, left)
+        if numbers(samples):
+            print(f"ok: {where}: {len(samples)} series, {how}")
+            passes += 1
+        else:
+            print(f"FAIL: {where}: no sample that is a number ({len(samples)} series)\n  {expr}")
+            failures += 1
+    return passes, failures
+
+
+def check_rules(url):
+    passes = failures = 0
+    for group in api(url, "/api/v1/rules")["data"]["groups"]:
+        for rule in group["rules"]:
+            if rule.get("health") == "ok" and not rule.get("lastError"):
+                passes += 1
+            else:
+                print(f"FAIL: rule {rule['name']}: {rule.get('health')} {rule.get('lastError')}")
+                failures += 1
+    if passes + failures == 0:
+        print("FAIL: Prometheus loaded no rule")
+        failures += 1
+    return passes, failures
+
+
+def main(argv):
+    url, mode = argv[1], argv[2]
+    if mode == "nonempty":
+        return 0 if numbers(query(url, argv[3])[2]) else 1
+    if mode == "every":
+        passes, failures = check_every(url, argv[3], argv[4])
+    else:
+        passes, failures = check_rules(url)
+    print(f"{passes} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
