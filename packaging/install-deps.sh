@@ -9,7 +9,7 @@ PACKAGES="
   libsofia-sip-ua-dev libcli11-dev libyaml-cpp-dev prometheus-cpp-dev libcivetweb-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
   kamailio kamailio-tls-modules sip-tester prometheus openssl
-  procps iproute2 curl python3 python3-yaml man-db groff-base dpkg-dev
+  procps iproute2 curl python3 python3-yaml man-db groff-base dpkg-dev strace
 "
 
 missing=""
