@@ -7,11 +7,14 @@
 #include "cli/load_errors.h"
 #include "config/load.h"
 #include "daemon/service.h"
+#include "daemon/signals.h"
 
 namespace sipsentry::cli {
 namespace {
 
 int run_daemon(const daemon::ServiceOptions& options) {
+  // Before anything else: a SIGHUP during start-up must not end the process.
+  daemon::install_signal_handlers();
   const config::Environment& environment = config::process_environment();
   config::LoadResult loaded = config::load_config_file(options.config_path, environment);
   if (!loaded.config) return print_load_errors(loaded);

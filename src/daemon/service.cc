@@ -36,8 +36,6 @@ std::unique_ptr<Service> Service::start(const config::Config& config, ServiceOpt
   std::unique_ptr<Service> service(
       new Service(config, std::move(options), environment, log_stream));
   Service& s = *service;
-  // Handlers first: a SIGHUP during start-up must not end the process.
-  install_signal_handlers();
   s.endpoint_ = metrics::MetricsEndpoint::start(config.metrics.listen, s.recorder_, error);
   if (!s.endpoint_) return nullptr;
   // Sofia's own diagnostics at debug level, warnings (TLS verification off) at warn.

@@ -30,6 +30,7 @@ class Service {
   /// Opens the metrics endpoint, the SIP agent and the pid file. Returns
   /// nullptr with a one-line reason in `error` when any of them cannot be
   /// had (address in use, bind failure, unwritable pid file).
+  /// REQUIRES: install_signal_handlers() ran before the configuration was read.
   static std::unique_ptr<Service> start(const config::Config& config, ServiceOptions options,
                                         const config::Environment& environment,
                                         std::ostream& log_stream, std::string& error);

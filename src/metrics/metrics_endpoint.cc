@@ -4,7 +4,10 @@
 #include "metrics/metrics_endpoint.h"
 
 #include <civetweb.h>
+#include <netdb.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -14,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <thread>
 
 #include "version.h"
 
@@ -102,13 +106,44 @@ class AllSignalsBlocked {
   sigset_t saved_;
 };
 
+/// Opens and closes a TCP connection to the endpoint's own port, which
+/// wakes civetweb's listener from its poll.
+void knock(const std::string& host, uint16_t port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const char* name = host == "0.0.0.0" ? "127.0.0.1" : host == "[::]" ? "::1" : host.c_str();
+  if (getaddrinfo(name, std::to_string(port).c_str(), &hints, &found) != 0) return;
+  int fd = socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd >= 0) {
+    connect(fd, found->ai_addr, found->ai_addrlen);
+    close(fd);
+  }
+  freeaddrinfo(found);
+}
+
 }  // namespace
 
 struct MetricsEndpoint::Impl {
   explicit Impl(const MetricsRecorder& recorder) : recorder(recorder) {}
   ~Impl() {
-    if (context) mg_stop(context);
+    if (context) stop();
     mg_exit_library();
+  }
+  /// civetweb's listener looks at its stop flag only between polls of up
+  /// to 2 s; knocking on the port until mg_stop() returns makes the stop
+  /// take milliseconds, so that the daemon's SIGTERM stays within 2 s.
+  void stop() {
+    std::atomic<bool> stopped{false};
+    std::thread stopper([&] {
+      mg_stop(context);
+      stopped = true;
+    });
+    while (!stopped) {
+      knock(host, port);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    stopper.join();
   }
   bool listen(const std::string& listen, std::string& error);
   int serve(mg_connection* connection) const;

@@ -13,6 +13,7 @@ sipsentry=$1
 primary_port=$(free_port)
 backup_port=$(free_port)
 metrics_port=$(free_port)
+sip_port=$(free_port)
 start_kamailio primary "$primary_port" "s3cret" || exit 1
 start_kamailio backup "$backup_port" "s3cret" || exit 1
 config="$work/sipsentry.yaml"
@@ -24,7 +25,7 @@ pidfile="$work/sipsentry.pid"
 write_config() {
   cat >"$config" <<YAML
 metrics: {listen: "127.0.0.1:$metrics_port"}
-sip: {bind: "127.0.0.1:0"}
+sip: {bind: "127.0.0.1:$sip_port"}
 startup: {rate: 100, jitter: 0s}
 defaults:
   timers: {t1: 100ms}
@@ -91,6 +92,15 @@ expect_exit "promtool finds nothing to say about a real scrape" 0 $?
 expect_exit "the pid file names the daemon" "$sipsentry_pid" "$(cat "$pidfile")"
 registrations_after_start=$(grep -c "received REGISTER" "$work/backup/log")
 expect_exit "the backup holds no registration while it is only observed" 0 "$registrations_after_start"
+
+# --- Garbage at the SIP port is dropped and counted, nothing else happens.
+python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b'garbage\r\n\r\n', ('127.0.0.1', $sip_port))"
+scrape_until 'sipsentry_sip_messages_dropped_total{reason="malformed"}' 1 5
+expect_exit "a malformed datagram is counted" 0 $?
+expect_sample 'sipsentry_line_registered{line="desk"}' 1
 
 # --- The primary stops: failover by keep-alive, seen in the metrics.
 stop_kamailio primary
@@ -175,7 +185,7 @@ expect_exit "metrics address in use" 2 $?
 expect_output "says so in one line" "$work/err" "^sipsentry run: metrics address 127.0.0.1:$metrics_port is in use"
 kill "$nc_pid"
 
-sed -i "s|sip: {bind: \"127.0.0.1:0\"}|sip: {bind: \"127.0.0.1:$backup_port\"}|" "$config"
+sed -i "s|sip: {bind: \"127.0.0.1:$sip_port\"}|sip: {bind: \"127.0.0.1:$backup_port\"}|" "$config"
 DESK_PASSWORD=s3cret timeout 5 "$sipsentry" run -c "$config" >"$work/err" 2>&1
 expect_exit "SIP bind failure" 2 $?
 expect_output "says so in one line" "$work/err" "^sipsentry run: .*127.0.0.1:$backup_port"

@@ -1,0 +1,54 @@
+#!/bin/sh
+# The README's main job, packaging/demo.sh, as a user runs it (with the
+# binary already built): the demo pair comes up, both lines register on
+# pbx-a, `demo.sh primary-down` makes them fail over to pbx-b as the README
+# says, and stopping the demo stops every process it started.
+# Usage: demo_test.sh SIPSENTRY SOURCE_DIR
+set -u
+sipsentry=$1
+cd "$2" || exit 1
+. tests/assertions.sh
+demo_dir=$(mktemp -d)
+export SIPSENTRY_BIN=$sipsentry SIPSENTRY_DEMO_DIR=$demo_dir
+out="$demo_dir/demo.out"
+scrape="$demo_dir/metrics"
+
+packaging/demo.sh >"$out" 2>&1 &
+demo_pid=$!
+trap 'kill -TERM $demo_pid 2>/dev/null; sleep 1; rm -rf "$demo_dir"' EXIT
+
+# scrape_until PATTERN SECONDS: until a scrape has a line matching PATTERN.
+scrape_until() {
+  end=$(( $(date +%s) + $2 ))
+  while [ "$(date +%s)" -le "$end" ]; do
+    curl -sf http://127.0.0.1:9730/metrics >"$scrape" 2>/dev/null && grep -qE -- "$1" "$scrape" && return 0
+    sleep 0.2
+  done
+  echo "no /$1/ in the metrics; the demo said:"; cat "$out"
+  return 1
+}
+
+scrape_until '^sipsentry_line_active_server\{line="reception",role="primary",server="pbx-a"\} 1' 15
+expect_exit "reception registers on pbx-a" 0 $?
+scrape_until '^sipsentry_line_active_server\{line="warehouse",role="primary",server="pbx-a"\} 1' 5
+expect_exit "warehouse registers on pbx-a" 0 $?
+expect_output "the demo says where the metrics are" "$out" "metrics at http://127.0.0.1:9730/metrics"
+
+packaging/demo.sh primary-down >"$demo_dir/down.out" 2>&1
+expect_exit "primary-down" 0 $?
+scrape_until '^sipsentry_failovers_total\{from="pbx-a",line="reception",method="OPTIONS",reason="icmp",to="pbx-b"\} 1' 10
+expect_exit "reception fails over to pbx-b (icmp)" 0 $?
+scrape_until '^sipsentry_failovers_total\{from="pbx-a",line="warehouse",method="OPTIONS",reason="tcp_refused",to="pbx-b"\} 1' 10
+expect_exit "warehouse fails over to pbx-b (tcp_refused)" 0 $?
+expect_output "the log reads as the README shows" "$out" \
+  "level=info line=reception event=failover from=pbx-a to=pbx-b method=OPTIONS reason=icmp"
+
+packaging/demo.sh primary-up >"$demo_dir/up.out" 2>&1
+expect_exit "primary-up" 0 $?
+
+kill -TERM "$demo_pid"
+wait "$demo_pid"
+expect_output "sipsentry stopped cleanly" "$out" "msg=stopped"
+pgrep -f "$demo_dir" >/dev/null
+expect_exit "no demo process is left" 1 $?
+finish
