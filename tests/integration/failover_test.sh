@@ -16,7 +16,11 @@ backup_port=$(free_port)
 start_kamailio primary "$primary_port" "s3cret" || exit 1
 start_kamailio backup "$backup_port" "s3cret" || exit 1
 
+# A port of its own for /metrics: the default 9730 is shared by every test
+# that runs at the same time.
+metrics_port=$(free_port)
 cat >"$work/sipsentry.yaml" <<YAML
+metrics: {listen: "127.0.0.1:$metrics_port"}
 sip: {bind: "127.0.0.1:0"}
 defaults:
   timers: {t1: 100ms}
