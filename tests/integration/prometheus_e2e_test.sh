@@ -5,7 +5,8 @@
 # stops (failover) and comes back (failback); then every PromQL expression of
 # the dashboard and of the rules is evaluated through Prometheus's HTTP API
 # and must parse and return data (prometheus_queries.py says how an alert
-# condition that is false may return nothing). During the outage the
+# condition that is false may return nothing), and the state panels must
+# show both lines, the one with a single server too. During the outage the
 # primary-down and on-backup conditions must hold on real data.
 # Usage: prometheus_e2e_test.sh SIPSENTRY SOURCE_DIR
 set -u
@@ -36,6 +37,8 @@ defaults:
 lines:
   - {name: reception, user: "2001", password_env: RECEPTION_PASSWORD, servers: [
       {name: pbx-a, address: 127.0.0.1, port: $primary_port, expires: 60},
+      {name: pbx-b, address: 127.0.0.1, port: $backup_port, expires: 60}]}
+  - {name: lobby, user: "2002", password_env: RECEPTION_PASSWORD, servers: [
       {name: pbx-b, address: 127.0.0.1, port: $backup_port, expires: 60}]}
 YAML
 RECEPTION_PASSWORD=s3cret "$sipsentry" run -c "$work/sipsentry.yaml" >"$work/sipsentry.log" 2>&1 &
@@ -89,6 +92,11 @@ sleep 3
 "$queries" "$prometheus" every "$dashboard" "$rules" >"$work/every" 2>&1
 expect_exit "every dashboard and rule expression returns data" 0 $?
 cat "$work/every"
+# The state panels show every line, the one without a backup too.
+for panel in "Where each line is registered" "Active server" "Registration state" "Server up"; do
+  "$queries" "$prometheus" lines "$dashboard" "$panel" reception lobby
+  expect_exit "panel \"$panel\" shows every line" 0 $?
+done
 "$queries" "$prometheus" rules >"$work/rules" 2>&1
 expect_exit "Prometheus evaluates every alert rule without error" 0 $?
 grep FAIL "$work/rules"

@@ -9,6 +9,8 @@ dashboard's and the alert rules' expressions (prometheus_e2e_test.sh).
       condition, an annotation) may return nothing while all is well, and
       then its left side must return one
   prometheus_queries.py URL rules            every loaded rule evaluates without error
+  prometheus_queries.py URL lines DASHBOARD TITLE LINE...
+      the dashboard panel called TITLE shows every LINE (its queries together)
 """
 import json
 import math
@@ -81,12 +83,29 @@ def check_rules(url):
     return passes, failures
 
 
+def check_lines(url, dashboard, title, lines):
+    exprs = [expr for where, expr in promql_exprs.dashboard_exprs(dashboard)
+             if where.startswith(f'panel "{title}" ')]
+    shown = set()
+    for expr in exprs:
+        shown |= {s["metric"].get("line") for s in query(url, promql_exprs.substitute(expr))[2]}
+    missing = sorted(set(lines) - shown)
+    for line in missing:
+        print(f'FAIL: panel "{title}" does not show line {line}')
+    if not exprs:
+        print(f'FAIL: no panel "{title}"')
+    failures = len(missing) + (0 if exprs else 1)
+    return len(lines) - len(missing), failures
+
+
 def main(argv):
     url, mode = argv[1], argv[2]
     if mode == "nonempty":
         return 0 if numbers(query(url, argv[3])[2]) else 1
     if mode == "every":
         passes, failures = check_every(url, argv[3], argv[4])
+    elif mode == "lines":
+        passes, failures = check_lines(url, argv[3], argv[4], argv[5:])
     else:
         passes, failures = check_rules(url)
     print(f"{passes} passed, {failures} failed")
