@@ -50,6 +50,15 @@ for lib in $(objdump -p "$build/src/sipsentry" | awk '/NEEDED/ {print $2}'); do
   esac
 done
 
+# Debian's own checks, where lintian is installed (it is not a dependency).
+if command -v lintian >/dev/null; then
+  lintian --fail-on error,warning "$deb" >"$work/lintian" 2>&1
+  expect_exit "lintian finds no error or warning" 0 $?
+  grep -E "^[EW]:" "$work/lintian"
+else
+  echo "note: lintian is not installed; not run"
+fi
+
 dpkg -i "$deb" </dev/null >"$work/install.log" 2>&1
 expect_exit "dpkg -i without a running systemd" 0 $?
 [ $failures -eq 0 ] || cat "$work/install.log"
