@@ -199,6 +199,15 @@ TEST(CheckSettings, TheWorstWalkIsTheSumOfTheRegisterBudgets) {
   EXPECT_EQ(worst_walk(line), 1500ms + 6400ms);
 }
 
+TEST(CheckSettings, TheDefaultTimeoutIsTheLongestWorstWalkPlusTheMargin) {
+  config::LineConfig quick, slow;
+  quick.settings = engine::testing::two_server_line();
+  quick.settings.timers.t1 = 100ms;
+  slow.settings = engine::testing::two_server_line();
+  EXPECT_EQ(default_timeout({quick, slow}), 39500ms + 5s);
+  EXPECT_EQ(default_timeout({quick}), 7900ms + 5s);
+}
+
 TEST_F(CollectorTest, TheUnregisterOfTheChecksOwnBindingGoesOut) {
   start(200, 200);
   run_for(0ms);

@@ -17,8 +17,10 @@ python3 -c '
 import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", int(sys.argv[1])))
-time.sleep(600)' "$silent_port" &
+open(sys.argv[2], "w").write("bound\n")
+time.sleep(600)' "$silent_port" "$work/silent.ready" &
 started_pids="$started_pids $!"
+wait_for "$work/silent.ready" bound 10 || { echo "the silent primary did not bind"; exit 1; }
 start_kamailio backup "$backup_port" "$password" || exit 1
 config="$work/many.yaml"
 lines=20

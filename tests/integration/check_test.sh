@@ -21,11 +21,12 @@ config="$work/check.yaml"
   line_yaml hall 1002 "$primary_port" "$backup_port"
 } >"$config"
 
-# received NAME: the REGISTERs the instance logged so far.
-received() { grep -c "received REGISTER" "$work/$1/log"; }
+# received NAME [METHOD]: the REGISTERs (or METHODs) the instance logged so far.
+received() { grep -c "received ${2:-REGISTER}" "$work/$1/log"; }
 
 # Both up: every line on its primary, every server up.
 before=$(received primary)
+options_before=$(received backup OPTIONS)
 run_check up "$config" --format json
 expect_exit "both up: OK" 0 "$status"
 expect_json "both up: status ok" "$work/up.out" '.schema == 1 and .status == "ok" and .exit_code == 0'
@@ -40,6 +41,8 @@ expect_json "both up: the walk probed the primary, the observation the backup" "
 expect_exit "both up: the primary saw each line register and un-REGISTER" \
   $((before + 8)) "$(received primary)"
 expect_exit "both up: no REGISTER reached the backup" 0 "$(received backup)"
+expect_exit "both up: the backup was probed once per line" \
+  $((options_before + 2)) "$(received backup OPTIONS)"
 
 # --line limits the check to one line.
 before=$(received primary)
