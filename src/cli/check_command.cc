@@ -1,5 +1,7 @@
 #include "cli/check_command.h"
 
+#include <atomic>
+#include <csignal>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -27,6 +29,12 @@ struct CheckOptions {
   // A later `--call` (spec.md §6) adds a flag here and carries it to
   // CheckRun, whose on_decided() then places one test call per line.
 };
+
+std::atomic<bool> stop_requested{false};
+
+void request_stop(int) {
+  stop_requested = true;
+}
 
 ReportFormat format_of(const std::string& name) {
   if (name == "json") return ReportFormat::kJson;
@@ -78,7 +86,12 @@ int run_check(const CheckOptions& options) {
   if (!agent) return unknown(options, "cannot start SIP: " + error);
   daemon::EventLog log(std::cerr, daemon::EventLog::Format::kText, daemon::LogLevel::kDebug);
   CheckRun run(*agent, lines, options.verbose ? &log : nullptr);
-  CheckReport report = run.run(std::get<engine::Millis>(timeout));
+  // SIGINT and SIGTERM (timeout(1), a stopped service) end the pass as the
+  // timeout would: the report is printed and the check's bindings removed.
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  CheckReport report =
+      run.run(std::get<engine::Millis>(timeout), [] { return stop_requested.load(); });
   print_report(std::cout, format_of(options.format), report);
   return exit_code_of(report.status());
 }

@@ -60,11 +60,11 @@ CheckRun::CheckRun(sip::SipAgent& agent, const std::vector<config::LineConfig>& 
   }
 }
 
-CheckReport CheckRun::run(engine::Millis timeout) {
+CheckReport CheckRun::run(engine::Millis timeout, const std::function<bool()>& stop) {
   engine::Millis started = agent_.now();
   for (auto& driver : drivers_) driver->start();
   engine::Millis deadline = started + timeout;
-  agent_.run_until([&] { return finish_decided() || agent_.now() >= deadline; });
+  agent_.run_until([&] { return finish_decided() || agent_.now() >= deadline || stop(); });
   for (size_t i = 0; i < drivers_.size(); ++i)
     if (!results_.sealed(i)) on_decided(i, true);
   CheckReport report{.lines = results_.results(), .timeout = timeout};

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -38,10 +39,10 @@ class CheckRun {
   CheckRun(sip::SipAgent& agent, const std::vector<config::LineConfig>& lines,
            daemon::EventObserver* log);
 
-  /// Runs until every line is done or `timeout` has passed (lines still
-  /// undecided count as they are, marked timed out), then waits up to
-  /// kUnregisterGrace for the un-REGISTERs.
-  CheckReport run(engine::Millis timeout);
+  /// Runs until every line is done, or `timeout` has passed, or `stop`
+  /// returns true (lines still undecided count as they are, marked timed
+  /// out), then waits up to kUnregisterGrace for the un-REGISTERs.
+  CheckReport run(engine::Millis timeout, const std::function<bool()>& stop);
 
  private:
   /// Everything one engine event goes to: the results, and the log if any.

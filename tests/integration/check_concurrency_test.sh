@@ -2,9 +2,10 @@
 # `sipsentry check` checks its lines at once: 20 lines whose primary stays
 # silent (a UDP socket that never reads: no answer, no ICMP) and whose
 # backup is a real Kamailio finish within one line's planned walk, as
-# `sipsentry plan` prints it from the same engine, not twenty. And a
-# --timeout shorter than that walk leaves every line critical and says it
-# timed out.
+# `sipsentry plan` prints it from the same engine, not twenty. A --timeout
+# shorter than that walk leaves every line critical and says it timed out;
+# SIGTERM ends the pass the same way, and still removes the check's own
+# registration.
 # Usage: check_concurrency_test.sh SIPSENTRY
 set -u
 sipsentry=$1
@@ -12,7 +13,7 @@ sipsentry=$1
 . "$(dirname "$0")/check_lib.sh"
 
 silent_port=$(free_port)
-backup_port=$(free_port)
+registrar_port=$(free_port)
 python3 -c '
 import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -21,12 +22,12 @@ open(sys.argv[2], "w").write("bound\n")
 time.sleep(600)' "$silent_port" "$work/silent.ready" &
 started_pids="$started_pids $!"
 wait_for "$work/silent.ready" bound 10 || { echo "the silent primary did not bind"; exit 1; }
-start_kamailio backup "$backup_port" "$password" || exit 1
+start_kamailio registrar "$registrar_port" "$password" || exit 1
 config="$work/many.yaml"
 lines=20
 {
   config_head
-  for i in $(seq 1 $lines); do line_yaml "line$i" "$((2000 + i))" "$silent_port" "$backup_port"; done
+  for i in $(seq 1 $lines); do line_yaml "line$i" "$((2000 + i))" "$silent_port" "$registrar_port"; done
 } >"$config"
 
 # The engine's plan for one line: when it registers on the backup.
@@ -68,6 +69,30 @@ expect_json "timed out: after the timeout" "$work/short.out" \
 run_check short_text "$config" --timeout 500ms --line line1
 expect_output "timed out: the text says so" "$work/short_text.out" \
   "^line1: CRITICAL, not registered: still registering; the check timed out$"
+
+# SIGTERM (timeout(1), a stopped service) while a line registered on its
+# primary waits for its silent backup's OPTIONS (7.5 s with the default
+# timers): the verdict so far, and the un-REGISTER reaches the primary.
+term_config="$work/term.yaml"
+{
+  printf 'sip: {bind: "127.0.0.1:0"}\nlines:\n'
+  line_yaml desk 3001 "$registrar_port" "$silent_port"
+} >"$term_config"
+registers() { grep -c "received REGISTER" "$work/registrar/log"; }
+before=$(registers)
+LINE_PASSWORD=$password "$sipsentry" check -c "$term_config" --format json \
+  >"$work/term.out" 2>"$work/term.err" &
+check_pid=$!
+started_pids="$started_pids $check_pid"
+for _ in $(seq 1 50); do [ "$(registers)" -ge $((before + 2)) ] && break; sleep 0.1; done
+kill -TERM "$check_pid"
+wait "$check_pid"
+expect_exit "SIGTERM: the verdict so far, WARNING" 1 $?
+expect_json "SIGTERM: on the primary, the backup without a result" "$work/term.out" \
+  '.lines[0] | .timed_out and .registered_server == "primary" and .servers[1].reason == "check_timeout"'
+expect_json "SIGTERM: before the backup's budget" "$work/term.out" '.elapsed_seconds < 7'
+expect_exit "SIGTERM: the primary received the un-REGISTER (challenged, then answered)" \
+  $((before + 4)) "$(registers)"
 
 expect_absent "the password is in no output" "$password" "$work"/*.out "$work"/*.err
 finish
