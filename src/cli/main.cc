@@ -1,6 +1,7 @@
 // sipsentry's command line: one subcommand per file under cli/.
 #include <CLI/CLI.hpp>
 
+#include "cli/check_command.h"
 #include "cli/exit_codes.h"
 #include "cli/plan_command.h"
 #include "cli/probe_command.h"
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   add_plan_command(app, exit_code);
   add_probe_command(app, exit_code);
   add_run_command(app, exit_code);
+  add_check_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

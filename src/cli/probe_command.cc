@@ -7,6 +7,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/plan_printer.h"
+#include "cli/sip_log.h"
 #include "config/duration.h"
 #include "engine/budget.h"
 #include "engine/outcome.h"
@@ -120,15 +121,6 @@ std::optional<sip::OutgoingRequest> build_request(const ProbeOptions& options, s
   return request;
 }
 
-sip::LogSink stderr_sink(bool verbose) {
-  return [verbose](sip::LogSeverity severity, const std::string& text) {
-    if (severity == sip::LogSeverity::kWarning)
-      std::cerr << "sipsentry probe: warning: " << text << "\n";
-    else if (verbose)
-      std::cerr << text << "\n";
-  };
-}
-
 /// Sends the request and waits for its final answer, or for the budget.
 Finding probe(sip::SipAgent& agent, const sip::OutgoingRequest& request) {
   std::optional<Finding> finding;
@@ -153,7 +145,8 @@ int run_probe(const ProbeOptions& options) {
     std::cerr << "sipsentry probe: " << error << "\n";
     return kExitUsage;
   }
-  sip::AgentOptions agent_options{.bind = options.bind, .log = stderr_sink(options.verbose)};
+  sip::AgentOptions agent_options{.bind = options.bind,
+                                  .log = stderr_sink("probe", options.verbose)};
   if (agent_options.bind.empty())
     agent_options.bind = loopback(request->target.host) ? "127.0.0.1:0" : "0.0.0.0:0";
   auto agent = sip::SipAgent::create(agent_options, error);

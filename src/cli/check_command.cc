@@ -1,0 +1,116 @@
+#include "cli/check_command.h"
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "cli/check_report.h"
+#include "cli/check_run.h"
+#include "cli/exit_codes.h"
+#include "cli/load_errors.h"
+#include "cli/sip_log.h"
+#include "config/duration.h"
+#include "config/load.h"
+#include "daemon/event_log.h"
+
+namespace sipsentry::cli {
+namespace {
+
+struct CheckOptions {
+  std::string config_path;
+  std::string line;     // empty: every line
+  std::string timeout;  // empty: default_timeout() of the checked lines
+  std::string format = "text";
+  bool verbose = false;
+  // A later `--call` (spec.md §6) adds a flag here and carries it to
+  // CheckRun, whose on_decided() then places one test call per line.
+};
+
+std::atomic<bool> stop_requested{false};
+
+void request_stop(int) {
+  stop_requested = true;
+}
+
+ReportFormat format_of(const std::string& name) {
+  if (name == "json") return ReportFormat::kJson;
+  if (name == "nagios") return ReportFormat::kNagios;
+  return ReportFormat::kText;
+}
+
+/// Nothing could be checked: says why in the chosen format; exit 3.
+int unknown(const CheckOptions& options, const std::string& why) {
+  print_report(std::cout, format_of(options.format), CheckReport{.error = why});
+  return kExitUsage;
+}
+
+std::vector<config::LineConfig> chosen_lines(const CheckOptions& options,
+                                             const config::Config& config) {
+  std::vector<config::LineConfig> chosen;
+  for (const config::LineConfig& line : config.lines)
+    if (options.line.empty() || line.settings.name == options.line) chosen.push_back(line);
+  return chosen;
+}
+
+/// --timeout, or the default; a message when it is wrong.
+std::variant<engine::Millis, std::string> timeout_of(const CheckOptions& options,
+                                                     const std::vector<config::LineConfig>& lines) {
+  if (options.timeout.empty()) return default_timeout(lines);
+  auto parsed = config::parse_duration(options.timeout);
+  if (auto* message = std::get_if<std::string>(&parsed)) return "--timeout: " + *message;
+  if (std::get<engine::Millis>(parsed) <= engine::Millis(0))
+    return std::string("--timeout: must be longer than 0");
+  return parsed;
+}
+
+int run_check(const CheckOptions& options) {
+  config::LoadResult loaded =
+      config::load_config_file(options.config_path, config::process_environment());
+  if (!loaded.config) {
+    print_load_errors(loaded);
+    return unknown(options, "invalid configuration " + options.config_path + " (" +
+                                std::to_string(loaded.errors.size()) + " error(s) on stderr)");
+  }
+  std::vector<config::LineConfig> lines = chosen_lines(options, *loaded.config);
+  if (lines.empty())
+    return unknown(options, "no line named '" + options.line + "' in " + options.config_path);
+  auto timeout = timeout_of(options, lines);
+  if (auto* message = std::get_if<std::string>(&timeout)) return unknown(options, *message);
+  std::string error;
+  auto agent = sip::SipAgent::create(
+      {.bind = loaded.config->sip.bind, .log = stderr_sink("check", options.verbose)}, error);
+  if (!agent) return unknown(options, "cannot start SIP: " + error);
+  daemon::EventLog log(std::cerr, daemon::EventLog::Format::kText, daemon::LogLevel::kDebug);
+  CheckRun run(*agent, lines, options.verbose ? &log : nullptr);
+  // SIGINT and SIGTERM (timeout(1), a stopped service) end the pass as the
+  // timeout would: the report is printed and the check's bindings removed.
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  CheckReport report =
+      run.run(std::get<engine::Millis>(timeout), [] { return stop_requested.load(); });
+  print_report(std::cout, format_of(options.format), report);
+  return exit_code_of(report.status());
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<CheckOptions>();
+  CLI::App* check = app.add_subcommand(
+      "check", "One pass for cron and Nagios: register every line, probe every server");
+  check->add_option("-c,--config", options->config_path, "Configuration file")->required();
+  check->add_option("--line", options->line, "Only this line");
+  check->add_option("--timeout", options->timeout,
+                    "Overall bound (default: the longest worst-case walk of the lines, plus 5s)");
+  check->add_option("--format", options->format, "text (default), json or nagios")
+      ->check(CLI::IsMember({"text", "json", "nagios"}));
+  check->add_flag("-v,--verbose", options->verbose,
+                  "Log every engine event and Sofia-SIP's diagnostics to stderr");
+  check->callback([options, &exit_code] { exit_code = run_check(*options); });
+}
+
+}  // namespace sipsentry::cli

@@ -1,0 +1,264 @@
+#include "cli/check_report.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "cli/plan_printer.h"
+
+namespace sipsentry::cli {
+namespace {
+
+using engine::Millis;
+
+const char* role_of(const ServerResult& server) {
+  return server.primary ? "primary" : "backup";
+}
+
+std::string upper(CheckStatus status) {
+  std::string text = to_string(status);
+  std::ranges::transform(text, text.begin(),
+                         [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return text;
+}
+
+/// "0.002": seconds with millisecond precision, as perfdata and JSON read them.
+std::string seconds(Millis duration) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", duration.count() / 1000.0);
+  return text;
+}
+
+/// "timeout", "status_503", "rejected 403".
+std::string reason_text(const engine::Reason& reason) {
+  std::string text = reason.label();
+  bool refused = reason.kind == engine::Reason::Kind::kRejected ||
+                 reason.kind == engine::Reason::Kind::kAuthFailed;
+  if (refused && reason.status != 0) text += " " + std::to_string(reason.status);
+  return text;
+}
+
+/// What the last request found: "200", "403 (rejected)", "503", "icmp", "no result".
+std::string server_outcome(const ServerResult& server) {
+  if (!server.probed) return "no result";
+  if (server.status == 0) return server.reason ? server.reason->label() : "no answer";
+  std::string text = std::to_string(server.status);
+  if (server.up && server.reason) text += " (" + server.reason->label() + ")";
+  return text;
+}
+
+/// "up: OPTIONS 200 in 2ms", "down: REGISTER icmp after 0s".
+std::string describe_server(const ServerResult& server) {
+  if (!server.probed) return "down: no result before the check timed out";
+  return std::string(server.up ? "up: " : "down: ") + engine::to_string(server.method) + " " +
+         server_outcome(server) + (server.rtt() ? " in " : " after ") +
+         format_duration(server.duration);
+}
+
+std::string describe_state(const LineResult& line) {
+  using engine::LineState;
+  if (line.state == LineState::kRegistered && line.registered_server) {
+    const ServerResult& on = line.servers.at(*line.registered_server);
+    return std::string("registered on ") + role_of(on) + " " + on.server.name;
+  }
+  std::string text = "not registered: ";
+  switch (line.state) {
+    case LineState::kUnregistered:
+      text += "every server unavailable";
+      break;
+    case LineState::kRejected:
+      text += "refused";
+      break;
+    case LineState::kAuthFailed:
+      text += "authentication failed";
+      break;
+    default:
+      text += "still registering";
+  }
+  if (line.state_reason) text += " (" + reason_text(*line.state_reason) + ")";
+  return text;
+}
+
+/// "registered on backup pbx-b; failover from pbx-a (REGISTER, icmp, detected in 0s)".
+std::string describe_line(const LineResult& line) {
+  std::string text = describe_state(line);
+  if (line.failover)
+    text += "; failover from " + line.servers.at(line.failover->from).server.name + " (" +
+            engine::to_string(line.failover->method) + ", " + line.failover->reason.label() +
+            ", detected in " + format_duration(line.failover->detection) + ")";
+  if (line.timed_out) text += "; the check timed out";
+  return text;
+}
+
+std::string address_of(const engine::Server& server) {
+  return std::string(engine::to_string(server.transport)) + " " + server.address + ":" +
+         std::to_string(server.port);
+}
+
+/// Nagios reads `|` as the start of perfdata, and `'` and `=` inside a
+/// label as its end: `forbidden` characters of names become `_`.
+std::string nagios_safe(std::string text, std::string_view forbidden = "|") {
+  std::ranges::replace_if(
+      text, [forbidden](char c) { return forbidden.find(c) != std::string_view::npos; }, '_');
+  return text;
+}
+
+}  // namespace
+
+void print_report(std::ostream& out, ReportFormat format, const CheckReport& report) {
+  switch (format) {
+    case ReportFormat::kText:
+      return print_text(out, report);
+    case ReportFormat::kJson:
+      return print_json(out, report);
+    case ReportFormat::kNagios:
+      return print_nagios(out, report);
+  }
+}
+
+void print_text(std::ostream& out, const CheckReport& report) {
+  if (report.error) {
+    out << "UNKNOWN: " << *report.error << "\n";
+    return;
+  }
+  size_t counts[3] = {}, servers = 0, up = 0;
+  for (const LineResult& line : report.lines) {
+    CheckStatus status = line_status(line);
+    ++counts[static_cast<int>(status)];
+    out << line.name << ": " << upper(status) << ", " << describe_line(line) << "\n";
+    for (const ServerResult& server : line.servers) {
+      out << "  " << role_of(server) << " " << server.server.name << " "
+          << address_of(server.server) << ": " << describe_server(server) << "\n";
+      ++servers;
+      up += server.up ? 1 : 0;
+    }
+  }
+  out << upper(report.status()) << ": " << report.lines.size() << " line(s): " << counts[0]
+      << " ok, " << counts[1] << " warning, " << counts[2] << " critical; " << servers
+      << " server(s): " << up << " up, " << servers - up << " down; checked in "
+      << format_duration(report.elapsed) << "\n";
+}
+
+namespace {
+
+nlohmann::json server_json(const ServerResult& server) {
+  nlohmann::json out = {{"name", server.server.name},
+                        {"role", role_of(server)},
+                        {"address", server.server.address},
+                        {"port", server.server.port},
+                        {"transport", engine::to_string(server.server.transport)},
+                        {"probed", server.probed},
+                        {"up", server.up},
+                        {"method", nullptr},
+                        {"status", nullptr},
+                        {"reason", nullptr},
+                        {"rtt_seconds", nullptr}};
+  if (server.probed) out["method"] = engine::to_string(server.method);
+  if (server.status != 0) out["status"] = server.status;
+  if (server.reason) out["reason"] = server.reason->label();
+  if (!server.probed) out["reason"] = "check_timeout";
+  if (auto rtt = server.rtt()) out["rtt_seconds"] = rtt->count() / 1000.0;
+  return out;
+}
+
+nlohmann::json failover_json(const LineResult& line) {
+  if (!line.failover) return nullptr;
+  const engine::Failover& failover = *line.failover;
+  return {{"from", line.servers.at(failover.from).server.name},
+          {"to", line.servers.at(failover.to).server.name},
+          {"method", engine::to_string(failover.method)},
+          {"reason", failover.reason.label()},
+          {"detection_seconds", failover.detection.count() / 1000.0}};
+}
+
+nlohmann::json line_json(const LineResult& line) {
+  nlohmann::json out = {{"name", line.name},
+                        {"status", to_string(line_status(line))},
+                        {"state", engine::to_string(line.state)},
+                        {"reason", nullptr},
+                        {"timed_out", line.timed_out},
+                        {"registered_server", nullptr},
+                        {"registered_role", nullptr},
+                        {"failover_detected", line.failover.has_value()},
+                        {"failover", failover_json(line)},
+                        {"servers", nlohmann::json::array()}};
+  if (line.state_reason && line.state != engine::LineState::kRegistered)
+    out["reason"] = line.state_reason->label();
+  if (line.state == engine::LineState::kRegistered && line.registered_server) {
+    const ServerResult& on = line.servers.at(*line.registered_server);
+    out["registered_server"] = on.server.name;
+    out["registered_role"] = role_of(on);
+  }
+  for (const ServerResult& server : line.servers) out["servers"].push_back(server_json(server));
+  return out;
+}
+
+}  // namespace
+
+void print_json(std::ostream& out, const CheckReport& report) {
+  CheckStatus status = report.status();
+  nlohmann::json doc = {{"schema", 1},
+                        {"status", to_string(status)},
+                        {"exit_code", exit_code_of(status)},
+                        {"error", nullptr},
+                        {"elapsed_seconds", report.elapsed.count() / 1000.0},
+                        {"timeout_seconds", report.timeout.count() / 1000.0},
+                        {"lines", nlohmann::json::array()}};
+  if (report.error) doc["error"] = *report.error;
+  for (const LineResult& line : report.lines) doc["lines"].push_back(line_json(line));
+  out << doc.dump(2) << "\n";
+}
+
+namespace {
+
+/// The problems, for the status line: "desk: registered on backup …; desk/pbx-a down (icmp)".
+std::string nagios_summary(const CheckReport& report) {
+  std::string problems;
+  auto add = [&problems](const std::string& text) {
+    problems += (problems.empty() ? "" : "; ") + text;
+  };
+  size_t servers = 0;
+  for (const LineResult& line : report.lines) {
+    if (line_status(line) != CheckStatus::kOk) add(line.name + ": " + describe_line(line));
+    for (const ServerResult& server : line.servers) {
+      ++servers;
+      if (!server.up)
+        add(line.name + "/" + server.server.name + " down (" + server_outcome(server) + ")");
+    }
+  }
+  if (!problems.empty()) return problems;
+  return std::to_string(report.lines.size()) + " line(s) registered on their primary, " +
+         std::to_string(servers) + " server(s) up";
+}
+
+/// `'desk/pbx-a rtt'=0.002s;;;0` per server (`U` when no answer came back),
+/// `'desk detection'=7.500s;;;0` per line that failed over.
+std::string nagios_perfdata(const CheckReport& report) {
+  std::string perf;
+  auto add = [&perf](const std::string& label, const std::string& value) {
+    perf += (perf.empty() ? "" : " ") + ("'" + nagios_safe(label, "|'=") + "'=" + value + ";;;0");
+  };
+  for (const LineResult& line : report.lines) {
+    for (const ServerResult& server : line.servers) {
+      auto rtt = server.rtt();
+      add(line.name + "/" + server.server.name + " rtt", rtt ? seconds(*rtt) + "s" : "U");
+    }
+    if (line.failover) add(line.name + " detection", seconds(line.failover->detection) + "s");
+  }
+  return perf;
+}
+
+}  // namespace
+
+void print_nagios(std::ostream& out, const CheckReport& report) {
+  out << "SIPSENTRY " << upper(report.status()) << " - ";
+  if (report.error) {
+    out << nagios_safe(*report.error) << "\n";
+    return;
+  }
+  out << nagios_safe(nagios_summary(report)) << " | " << nagios_perfdata(report) << "\n";
+}
+
+}  // namespace sipsentry::cli

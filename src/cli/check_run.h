@@ -1,0 +1,73 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "cli/check_report.h"
+#include "config/config.h"
+#include "daemon/line_driver.h"
+#include "sip/sip_agent.h"
+
+namespace sipsentry::cli {
+
+/// A line's settings as the check drives it: the engine's own walk and
+/// observation, with one observation round only (the one at start-up), no
+/// scheduled test calls, and an un-REGISTER of the check's own binding when
+/// the line stops.
+engine::LineSettings check_settings(engine::LineSettings settings);
+
+/// A line's worst-case register walk: the sum of its servers' REGISTER
+/// budgets (39.5 s for two UDP servers with the defaults).
+engine::Millis worst_walk(const engine::LineSettings& line);
+
+/// The default --timeout: the longest worst-case walk of `lines`, plus
+/// kTimeoutMargin for digest answers and the event loop.
+engine::Millis default_timeout(const std::vector<config::LineConfig>& lines);
+inline constexpr engine::Millis kTimeoutMargin{5000};
+
+/// How long the check waits for its un-REGISTERs once it is over.
+inline constexpr engine::Millis kUnregisterGrace{2000};
+
+/// One pass over `lines`, all at once on one SIP agent: each line's engine
+/// walks the servers and observes the others; a line is done as soon as it
+/// is decided (ResultCollector::decided), and then stops, un-REGISTERing
+/// what the check registered.
+class CheckRun {
+ public:
+  /// REQUIRES: `agent` and `log` (may be null) outlive the run.
+  CheckRun(sip::SipAgent& agent, const std::vector<config::LineConfig>& lines,
+           daemon::EventObserver* log);
+
+  /// Runs until every line is done, or `timeout` has passed, or `stop`
+  /// returns true (lines still undecided count as they are, marked timed
+  /// out), then waits up to kUnregisterGrace for the un-REGISTERs.
+  CheckReport run(engine::Millis timeout, const std::function<bool()>& stop);
+
+ private:
+  /// Everything one engine event goes to: the results, and the log if any.
+  class Fanout : public daemon::EventObserver {
+   public:
+    Fanout(ResultCollector& results, daemon::EventObserver* log) : results_(results), log_(log) {}
+    void on_event(const engine::LineSettings& line, const engine::Event& event) override;
+
+   private:
+    ResultCollector& results_;
+    daemon::EventObserver* log_;
+  };
+
+  /// Seals and stops every line that is decided; true when none is left.
+  bool finish_decided();
+  /// A line's registration is decided and every server probed. This is where
+  /// a later `--call` (spec.md §6) goes on: place one test call through
+  /// LineEngine::place_test_call and seal at its TestCallFinished.
+  void on_decided(size_t index, bool timed_out);
+  bool idle() const;
+
+  sip::SipAgent& agent_;
+  ResultCollector results_;
+  Fanout fanout_;
+  std::vector<std::unique_ptr<daemon::LineDriver>> drivers_;
+};
+
+}  // namespace sipsentry::cli
