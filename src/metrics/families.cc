@@ -67,6 +67,9 @@ Families::Families(Registry& registry)
                         "Switches away from a server that a request found unavailable.")),
       failbacks(counter(registry, "sipsentry_failbacks_total",
                         "Switches back to the primary after a successful failback probe.")),
+      switches(counter(registry, "sipsentry_line_switches_total",
+                       "Failovers and failbacks of the line together; at 0 from the start, so "
+                       "that increase() counts the first one (for flapping alerts).")),
       failback_probes(counter(registry, "sipsentry_failback_probes_total",
                               "Failback probes to the primary, by result.")),
       register_failures(counter(registry, "sipsentry_register_failures_total",

@@ -42,6 +42,7 @@ struct Families {
   // Switches between servers.
   prometheus::Family<prometheus::Counter>& failovers;             // line, from, to, method, reason
   prometheus::Family<prometheus::Counter>& failbacks;             // line, from, to
+  prometheus::Family<prometheus::Counter>& switches;              // line
   prometheus::Family<prometheus::Counter>& failback_probes;       // line, result
   prometheus::Family<prometheus::Counter>& register_failures;     // line
   prometheus::Family<prometheus::Gauge>& last_switch;             // line

@@ -28,6 +28,7 @@ void LineMetrics::create() {
   set_state(LineState::kRegistering);
   set_registered_on(std::nullopt);
   series(families_.register_failures, {});
+  series(families_.switches, {});
   // Counters whose labels are known now start at 0, so that increase() sees
   // their first event; those labelled by reasons appear when one happens.
   if (line_.servers.size() > 1)
@@ -127,6 +128,7 @@ void LineMetrics::set_registered_on(std::optional<size_t> server) {
 
 void LineMetrics::switched() {
   series(families_.last_switch, {}).Set(wall_seconds_);
+  series(families_.switches, {}).Increment();
 }
 
 const std::string& LineMetrics::name_of(size_t server) const {

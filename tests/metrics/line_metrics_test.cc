@@ -53,6 +53,7 @@ TEST_F(LineMetricsTest, AddLineShowsTheLineRegisteringOnNoServer) {
   expect_state(LineState::kRegistering);
   expect_registered_on(std::nullopt);
   EXPECT_EQ(value("sipsentry_register_failures_total"), 0);
+  EXPECT_EQ(value("sipsentry_line_switches_total"), 0) << "so that increase() sees the first";
   EXPECT_EQ(value("sipsentry_failover_detection_seconds_count"), 0);
   EXPECT_EQ(value("sipsentry_test_call_setup_seconds_count"), 0);
 }
@@ -157,6 +158,7 @@ TEST_F(LineMetricsTest, FailoverCountsTheSwitchAndItsDetection) {
   EXPECT_EQ(value("sipsentry_failover_detection_seconds_bucket", {{"le", "4"}}), 0);
   EXPECT_EQ(value("sipsentry_failover_detection_seconds_bucket", {{"le", "7.5"}}), 1);
   EXPECT_DOUBLE_EQ(*value("sipsentry_last_switch_timestamp_seconds"), 1'700'000'037.55);
+  EXPECT_EQ(value("sipsentry_line_switches_total"), 1);
   expect_registered_on(2);
 }
 
@@ -171,6 +173,7 @@ TEST_F(LineMetricsTest, FailbackProbesAndFailback) {
   for (std::string result : {"success", "unavailable", "rejected"})
     EXPECT_EQ(value("sipsentry_failback_probes_total", {{"result", result}}), 1) << result;
   EXPECT_EQ(value("sipsentry_failbacks_total", {{"from", "pbx-b"}, {"to", "pbx-a"}}), 1);
+  EXPECT_EQ(value("sipsentry_line_switches_total"), 1) << "the failback";
   EXPECT_EQ(value("sipsentry_last_switch_timestamp_seconds"), 1'700'005'400);
   expect_registered_on(0);
 }
