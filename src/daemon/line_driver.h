@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "config/config.h"
@@ -43,6 +44,8 @@ class LineDriver {
   void cancel_timer(engine::TimerId id);
   sip::OutgoingRequest wire_request(const engine::SendRequest& request);
   Identity identity_of(engine::DialogId dialog);
+  static bool call_method(engine::Method method);
+  void end_call();
 
   sip::SipAgent& agent_;
   config::LineConfig line_;
@@ -51,6 +54,7 @@ class LineDriver {
   std::map<engine::TimerId, sip::SipAgent::TimerId> timers_;
   std::map<engine::RequestId, sip::SipAgent::RequestId> requests_;
   std::map<engine::DialogId, Identity> dialogs_;  // made the first time the engine names one
+  std::optional<engine::DialogId> call_dialog_;   // the test call in progress
 };
 
 }  // namespace sipsentry::daemon
