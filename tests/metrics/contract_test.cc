@@ -45,6 +45,7 @@ const std::map<std::string, FamilySpec>& families() {
       {"sipsentry_config_last_reload_success_timestamp_seconds", {"gauge", {}}},
       // Beyond the spec.
       {"sipsentry_sip_messages_dropped_total", {"counter", {"reason"}}},
+      {"sipsentry_test_call_post_dial_delay_seconds", {"histogram", {"line"}}},
   };
   return table;
 }
