@@ -91,7 +91,15 @@ struct Describer {
     return {LogLevel::kDebug, fields};
   }
   std::pair<LogLevel, Fields> operator()(const engine::TestCallFinished& e) const {
-    return {LogLevel::kInfo, {{"event", "test_call"}, {"result", e.result}}};
+    Fields fields{{"event", "test_call"}, {"result", e.result}};
+    if (e.invite_server) fields.emplace_back("invite_server", server(*e.invite_server));
+    if (e.bye_server) fields.emplace_back("bye_server", server(*e.bye_server));
+    if (e.setup_to_first_18x)
+      fields.emplace_back("post_dial_delay", seconds(*e.setup_to_first_18x));
+    if (e.setup_to_answer) fields.emplace_back("setup", seconds(*e.setup_to_answer));
+    if (e.cancelled) fields.emplace_back("cancelled", "true");
+    // A call that did not get through is worth a warning.
+    return {e.setup_to_answer ? LogLevel::kInfo : LogLevel::kWarn, fields};
   }
 };
 

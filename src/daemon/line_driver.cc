@@ -24,6 +24,10 @@ void LineDriver::stop() {
   apply(engine_.stop(agent_.now()));
 }
 
+void LineDriver::place_test_call() {
+  apply(engine_.place_test_call(agent_.now()));
+}
+
 void LineDriver::apply(engine::Actions actions) {
   for (const engine::Action& action : actions) apply_one(action);
 }

@@ -25,6 +25,8 @@ class LineDriver {
 
   void start();
   void stop();
+  /// Places one test call now (the line must have a test_call).
+  void place_test_call();
   const engine::LineEngine& engine() const { return engine_; }
   const config::LineConfig& line() const { return line_; }
 

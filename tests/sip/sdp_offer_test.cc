@@ -3,27 +3,13 @@
 #include "sip/sdp_offer.h"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sofia-sip/sdp.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
+#include "common/udp_port.h"
 #include "sip/sofia_handles.h"
 
 namespace sipsentry::sip {
 namespace {
-
-/// True when a UDP socket can bind `port` on 127.0.0.1 now.
-bool port_free(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  bool bound = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  close(fd);
-  return bound;
-}
 
 TEST(SdpOffer, ParsesAsOneAudioStreamOfPcmuAndPcmaOnTheOpenedPort) {
   std::string error;
@@ -59,9 +45,9 @@ TEST(SdpOffer, ThePortItNamesIsHeldUntilTheSocketCloses) {
   ASSERT_TRUE(rtp) << error;
   uint16_t port = rtp->port();
   EXPECT_NE(port, 0);
-  EXPECT_FALSE(port_free(port)) << "bound for the call's lifetime";
+  EXPECT_TRUE(testing::udp_port_taken(port)) << "bound for the call's lifetime";
   rtp.reset();
-  EXPECT_TRUE(port_free(port)) << "closed when the call ends";
+  EXPECT_FALSE(testing::udp_port_taken(port)) << "closed when the call ends";
 }
 
 TEST(SdpOffer, NamesNoCredentialsNoUserAndNoKey) {

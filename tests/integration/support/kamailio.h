@@ -16,6 +16,9 @@ struct KamailioOptions {
   /// PEM certificate and key: serve TLS too, on port() + 1.
   std::string tls_certificate{};
   std::string tls_key{};
+  /// Nonzero: relay test calls (INVITE, ACK, BYE, CANCEL) to a UAS on
+  /// 127.0.0.1 at this UDP port.
+  uint16_t uas_port = 0;
 };
 
 class Kamailio {
@@ -45,6 +48,7 @@ class Kamailio {
   std::string log_path_;
   uint16_t port_;
   bool tls_;
+  bool calls_;
   std::unique_ptr<Process> process_;
 };
 
