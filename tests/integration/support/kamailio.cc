@@ -32,7 +32,8 @@ Kamailio::Kamailio(const ScratchDir& scratch, const std::string& name, KamailioO
       log_path_(dir_ + "/log"),
       port_(free_port(/*pair=*/true)),
       tls_(!options.tls_certificate.empty()),
-      calls_(options.uas_port != 0) {
+      calls_(options.uas_port != 0),
+      record_route_(calls_ && options.record_route) {
   std::filesystem::create_directories(dir_);
   write_config(options);
   start();
@@ -59,6 +60,7 @@ void Kamailio::start() {
                                    dir_,       "-P", dir_ + "/pid"};
   if (tls_) argv.insert(argv.end(), {"-A", "WITH_TLS"});
   if (calls_) argv.insert(argv.end(), {"-A", "WITH_CALLS"});
+  if (record_route_) argv.insert(argv.end(), {"-A", "WITH_RECORD_ROUTE"});
   process_ = std::make_unique<Process>(argv, log_path_);
   // Ready when it answers an OPTIONS (about a second after start).
   bool ready = wait_until([this] { return udp_ping(port_, std::chrono::milliseconds(100)); },

@@ -19,6 +19,8 @@ struct KamailioOptions {
   /// Nonzero: relay test calls (INVITE, ACK, BYE, CANCEL) to a UAS on
   /// 127.0.0.1 at this UDP port.
   uint16_t uas_port = 0;
+  /// With uas_port: record-route the calls it relays.
+  bool record_route = false;
 };
 
 class Kamailio {
@@ -49,6 +51,7 @@ class Kamailio {
   uint16_t port_;
   bool tls_;
   bool calls_;
+  bool record_route_;
   std::unique_ptr<Process> process_;
 };
 
