@@ -55,7 +55,9 @@ std::vector<ReceivedMessage> Sipp::received() const {
   while (std::getline(log, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.starts_with("-----")) {
-      stamp = line.substr(line.find_first_not_of("- "));
+      // SIPp's own notes (an aborted call …) are dashes alone: no time.
+      size_t time = line.find_first_not_of("- ");
+      if (time != std::string::npos) stamp = line.substr(time);
       receiving = false;
     } else if (line.find("message received") != std::string::npos) {
       receiving = true;
