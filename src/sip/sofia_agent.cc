@@ -165,9 +165,9 @@ bool SofiaAgent::prepare_invite(RequestId id, const OutgoingRequest& request, St
   return true;
 }
 
-/// The ACK for a 2xx goes on the INVITE's agent, which then answers a
-/// repeated 2xx with the same ACK (NTA matches it to the INVITE) until its
-/// transaction lifetime ends. Nothing is reported.
+/// The ACK for a 2xx goes on the INVITE's agent, where NTA finds the INVITE
+/// it acknowledges (and copies its credentials); NTA keeps the ACK for its
+/// transaction lifetime. Nothing is reported: an ACK has no response.
 void SofiaAgent::send_ack(RequestId id, const OutgoingRequest& request) {
   CallDialog* call = call_dialog(request.call_id);
   std::string why = "no answered call on its Call-ID";
