@@ -82,9 +82,34 @@ struct EventPrinter {
     return std::string("state ") + engine::to_string(changed.to);
   }
   std::string operator()(const engine::TestCallFinished& call) const {
-    return "test call " + call.result;
+    std::string text = "test call " + call.result;
+    if (call.cancelled) text += " (cancelled at the ring timeout)";
+    std::vector<std::string> details;
+    if (call.invite_server)
+      details.push_back("INVITE via " + server_label(line, *call.invite_server));
+    if (call.bye_server) details.push_back("BYE via " + server_label(line, *call.bye_server));
+    if (call.setup_to_first_18x)
+      details.push_back("18x after " + format_duration(*call.setup_to_first_18x));
+    if (call.setup_to_answer)
+      details.push_back("answered after " + format_duration(*call.setup_to_answer));
+    for (size_t i = 0; i < details.size(); ++i) text += (i == 0 ? ": " : ", ") + details[i];
+    return text;
   }
 };
+
+/// The test call's schedule and the INVITE's budgets (spec.md §3, §6).
+void print_test_call(std::ostream& out, const engine::LineSettings& line) {
+  const engine::TestCallSettings& call = *line.test_call;
+  auto budget = [&line](engine::BudgetKind kind) {
+    return format_duration(
+        engine::request_budget(line.timers, line.retry, kind, engine::Method::kInvite));
+  };
+  out << "  test call to " << call.target << " every " << format_duration(call.interval)
+      << ": hold " << format_duration(call.duration) << ", CANCEL after "
+      << format_duration(call.ring_timeout) << " of ringing; INVITE budget ";
+  if (line.servers.size() > 1) out << budget(engine::BudgetKind::kNonLast) << ", ";
+  out << budget(engine::BudgetKind::kFull) << " on the last server (until the first 1xx)\n";
+}
 
 void print_header(std::ostream& out, const engine::LineSettings& line, engine::Scenario scenario) {
   out << "line " << line.name << ", scenario " << engine::to_string(scenario) << ": "
@@ -104,6 +129,7 @@ void print_header(std::ostream& out, const engine::LineSettings& line, engine::S
   if (line.observe_interval > 0ms)
     out << "  observation OPTIONS every " << format_duration(line.observe_interval)
         << " to the other servers (not listed)\n";
+  if (line.test_call) print_test_call(out, line);
 }
 
 }  // namespace

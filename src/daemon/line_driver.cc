@@ -13,6 +13,7 @@ LineDriver::LineDriver(sip::SipAgent& agent, config::LineConfig line, EventObser
 LineDriver::~LineDriver() {
   for (const auto& [id, timer] : timers_) agent_.cancel_timer(timer);
   for (const auto& [id, request] : requests_) agent_.abandon(request);
+  end_call();
 }
 
 void LineDriver::start() {
@@ -21,6 +22,10 @@ void LineDriver::start() {
 
 void LineDriver::stop() {
   apply(engine_.stop(agent_.now()));
+}
+
+void LineDriver::place_test_call() {
+  apply(engine_.place_test_call(agent_.now()));
 }
 
 void LineDriver::apply(engine::Actions actions) {
@@ -37,8 +42,24 @@ void LineDriver::apply_one(const engine::Action& action) {
   } else if (auto* cancel = std::get_if<engine::CancelTimer>(&action)) {
     cancel_timer(cancel->id);
   } else if (auto* event = std::get_if<engine::Event>(&action)) {
+    if (std::holds_alternative<engine::TestCallFinished>(event->what)) end_call();
     observer_.on_event(line_.settings, *event);
   }
+}
+
+bool LineDriver::call_method(engine::Method method) {
+  return method == engine::Method::kInvite || method == engine::Method::kAck ||
+         method == engine::Method::kBye || method == engine::Method::kCancel;
+}
+
+/// The engine's call is over: the agent lets go of its dialog and RTP port,
+/// and the call's Call-ID is never used again.
+void LineDriver::end_call() {
+  if (!call_dialog_) return;
+  auto found = dialogs_.find(*call_dialog_);
+  if (found != dialogs_.end()) agent_.end_call(found->second.call_id);
+  if (found != dialogs_.end()) dialogs_.erase(found);
+  call_dialog_.reset();
 }
 
 LineDriver::Identity LineDriver::identity_of(engine::DialogId dialog) {
@@ -56,6 +77,9 @@ sip::OutgoingRequest LineDriver::wire_request(const engine::SendRequest& request
                             .user = line.user,
                             .domain = line.domain,
                             .call_id = identity.call_id,
+                            .callee = call_method(request.method) && line.test_call
+                                          ? line.test_call->target
+                                          : std::string(),
                             .from_tag = identity.from_tag,
                             .cseq = request.cseq,
                             .expires = request.expires,
@@ -70,9 +94,12 @@ sip::OutgoingRequest LineDriver::wire_request(const engine::SendRequest& request
 }
 
 void LineDriver::send(const engine::SendRequest& request) {
-  // ACK for a 2xx (test calls) has no transaction to wait for; the adapter
-  // does not send it yet.
-  if (request.method == engine::Method::kAck) return;
+  if (request.method == engine::Method::kInvite) call_dialog_ = request.dialog;
+  // ACK for a 2xx has no transaction and no report: nothing to wait for.
+  if (request.method == engine::Method::kAck) {
+    agent_.send(wire_request(request), nullptr);
+    return;
+  }
   engine::RequestId id = request.id;
   requests_[id] = agent_.send(wire_request(request), [this, id](const sip::RequestReport& report) {
     on_report(id, report);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "config/config.h"
@@ -24,6 +25,8 @@ class LineDriver {
 
   void start();
   void stop();
+  /// Places one test call now (the line must have a test_call).
+  void place_test_call();
   const engine::LineEngine& engine() const { return engine_; }
   const config::LineConfig& line() const { return line_; }
 
@@ -43,6 +46,8 @@ class LineDriver {
   void cancel_timer(engine::TimerId id);
   sip::OutgoingRequest wire_request(const engine::SendRequest& request);
   Identity identity_of(engine::DialogId dialog);
+  static bool call_method(engine::Method method);
+  void end_call();
 
   sip::SipAgent& agent_;
   config::LineConfig line_;
@@ -51,6 +56,7 @@ class LineDriver {
   std::map<engine::TimerId, sip::SipAgent::TimerId> timers_;
   std::map<engine::RequestId, sip::SipAgent::RequestId> requests_;
   std::map<engine::DialogId, Identity> dialogs_;  // made the first time the engine names one
+  std::optional<engine::DialogId> call_dialog_;   // the test call in progress
 };
 
 }  // namespace sipsentry::daemon

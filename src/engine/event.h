@@ -75,6 +75,7 @@ struct TestCallFinished {
   std::optional<size_t> bye_server{};
   std::optional<Millis> setup_to_first_18x{};
   std::optional<Millis> setup_to_answer{};
+  bool cancelled = false;  // the ring timeout ran out and a CANCEL went
 };
 
 const char* to_string(FailbackProbe::Result result);

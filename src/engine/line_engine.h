@@ -80,6 +80,7 @@ class LineEngine {
     std::optional<Millis> answered{};
     std::optional<size_t> invite_server{};
     RequestId invite = 0;
+    bool cancelled = false;  // the ring timeout sent a CANCEL
     // Servers the INVITE (or, once answered, the BYE) found unavailable: the
     // call tries each once, or servers that register but refuse calls would
     // bounce it between them for ever.

@@ -99,6 +99,7 @@ void LineEngine::resume_call_after_walk(bool registered) {
 
 void LineEngine::on_ring_timeout() {
   if (!call_ || call_->phase != Call::Phase::kRinging) return;
+  call_->cancelled = true;
   send(Purpose::kCancel, Method::kCancel, *call_->server, call_->dialog,
        list_budget(*call_->server));
   // The INVITE should now end with 487; give it 64*T1 before giving up.
@@ -115,7 +116,7 @@ void LineEngine::end_call(std::string result) {
   std::optional<size_t> bye_server;
   if (call_->phase == Call::Phase::kHangingUp) bye_server = call_->server;
   emit(TestCallFinished{std::move(result), call_->invite_server, bye_server, call_->first_18x,
-                        call_->answered});
+                        call_->answered, call_->cancelled});
   cancel_timer(TimerKind::kRingTimeout);
   cancel_timer(TimerKind::kCallHold);
   call_.reset();

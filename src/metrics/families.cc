@@ -85,6 +85,9 @@ Families::Families(Registry& registry)
                          "could).")),
       test_call_setup(histogram(registry, "sipsentry_test_call_setup_seconds",
                                 "Time from a test call's INVITE to its 200 OK.")),
+      test_call_post_dial_delay(histogram(registry, "sipsentry_test_call_post_dial_delay_seconds",
+                                          "Post-dial delay: time from a test call's INVITE to "
+                                          "its first 18x response (100 Trying does not count).")),
       build_info(gauge(registry, "sipsentry_build_info",
                        "Always 1; the version label says which sipsentry is running.")),
       config_reload_successful(gauge(registry, "sipsentry_config_last_reload_successful",

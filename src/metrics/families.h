@@ -20,7 +20,9 @@ struct Buckets {
   /// the budget (7.5 s non-last with the defaults, 32 s last, or a period).
   static const prometheus::Histogram::BucketBoundaries& failover_detection();
   /// INVITE to 200 OK: an auto-answer, an IVR, or a person picking up
-  /// before the ring timeout (30 s by default).
+  /// before the ring timeout (30 s by default). Also INVITE to the first
+  /// 18x (post-dial delay): a server that rings at once, or one that
+  /// routes slowly (a DNS lookup, a trunk timing out) up to the ring timeout.
   static const prometheus::Histogram::BucketBoundaries& test_call_setup();
 };
 
@@ -48,8 +50,9 @@ struct Families {
   prometheus::Family<prometheus::Gauge>& last_switch;             // line
   prometheus::Family<prometheus::Histogram>& failover_detection;  // line
   // Test calls.
-  prometheus::Family<prometheus::Counter>& test_calls;         // line, server, result
-  prometheus::Family<prometheus::Histogram>& test_call_setup;  // line
+  prometheus::Family<prometheus::Counter>& test_calls;                   // line, server, result
+  prometheus::Family<prometheus::Histogram>& test_call_setup;            // line
+  prometheus::Family<prometheus::Histogram>& test_call_post_dial_delay;  // line
   // The process.
   prometheus::Family<prometheus::Gauge>& build_info;                // version
   prometheus::Family<prometheus::Gauge>& config_reload_successful;  // no labels

@@ -41,7 +41,10 @@ void LineMetrics::create() {
           engine::FailbackProbe::Result::kRejected})
       series(families_.failback_probes, {{"result", engine::to_string(result)}});
   }
-  if (line_.test_call) series(families_.test_call_setup, {}, Buckets::test_call_setup());
+  if (line_.test_call) {
+    series(families_.test_call_setup, {}, Buckets::test_call_setup());
+    series(families_.test_call_post_dial_delay, {}, Buckets::test_call_setup());
+  }
 }
 
 void LineMetrics::record(const engine::Event& event, double wall_seconds) {
@@ -113,6 +116,9 @@ void LineMetrics::on(const engine::TestCallFinished& call) {
   if (call.setup_to_answer)
     series(families_.test_call_setup, {}, Buckets::test_call_setup())
         .Observe(seconds(*call.setup_to_answer));
+  if (call.setup_to_first_18x)
+    series(families_.test_call_post_dial_delay, {}, Buckets::test_call_setup())
+        .Observe(seconds(*call.setup_to_first_18x));
 }
 
 void LineMetrics::set_state(LineState state) {

@@ -46,7 +46,10 @@ struct OutgoingRequest {
   std::string user = "sipsentry";  // From/To user (and Contact user for REGISTER)
   std::string domain;              // From/To domain; empty: the target's host
   std::string call_id{};           // empty: a fresh one, for this request alone
-  std::string from_tag{};          // empty: a fresh one
+  /// A test call's INVITE, ACK, BYE, CANCEL: whom it calls (the INVITE's
+  /// Request-URI, and the To of every request of the call).
+  std::string callee{};
+  std::string from_tag{};  // empty: a fresh one
   uint32_t cseq = 1;
   std::optional<engine::Millis> expires{};  // REGISTER: Expires (0 removes the binding)
   engine::Timers timers{};                  // T1, T2, T4 of the retransmissions
@@ -90,7 +93,19 @@ class SipAgent {
   using Listener = std::function<void(const RequestReport&)>;
   /// Sends `request`; `listener` runs on the event loop for each report,
   /// the last one being finished(). It may run before send() returns.
+  ///
+  /// A test call's requests share its Call-ID, and the agent keeps the call
+  /// under it until end_call(): an INVITE carries an SDP offer naming an RTP
+  /// port the agent holds open; its 2xx sets up the dialog; the ACK for that
+  /// 2xx goes end to end (Request-URI the 2xx's Contact, the dialog's To tag,
+  /// the INVITE's CSeq) through the server that carried the INVITE, and has
+  /// no reports: `listener` never runs for it; a BYE goes in the dialog
+  /// through the server it names; a CANCEL cancels the call's INVITE in
+  /// progress.
   virtual RequestId send(const OutgoingRequest& request, Listener listener) = 0;
+  /// The test call on `call_id` is over: its dialog is forgotten and its
+  /// RTP port closed. Unknown Call-IDs are ignored.
+  virtual void end_call(const std::string& call_id) = 0;
   /// Forgets request `id`: its listener never runs again. Unknown ids are ignored.
   virtual void abandon(RequestId id) = 0;
 

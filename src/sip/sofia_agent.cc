@@ -1,6 +1,7 @@
 // The SipAgent on Sofia-SIP's NTA layer. NTA, not NUA: NUA refreshes and
 // un-REGISTERs on its own, and here the engine alone decides what goes
 // where and when.
+#include <chrono>
 #include <map>
 #include <set>
 #include <vector>
@@ -28,6 +29,7 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   bool start(const AgentOptions& options, std::string& error);
 
   RequestId send(const OutgoingRequest& request, Listener listener) override;
+  void end_call(const std::string& call_id) override { calls_.erase(call_id); }
   void abandon(RequestId id) override;
   void run_until(const std::function<bool()>& finished) override { loop_->run_until(finished); }
   engine::Millis now() const override { return loop_->now(); }
@@ -49,6 +51,11 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   void log(LogSeverity severity, const std::string& text) override {
     if (options_.log) options_.log(severity, text);
   }
+  CallDialog* call_dialog(const std::string& call_id) override {
+    auto found = calls_.find(call_id);
+    return found == calls_.end() ? nullptr : &found->second;
+  }
+  nta_outgoing_t* invite_in_progress(const std::string& call_id) override;
 
  private:
   struct Entry {
@@ -57,6 +64,10 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   };
 
   StackAgent* stack_for(const OutgoingRequest& request, std::string& error);
+  StackAgent* profile_stack(const OutgoingRequest& request, std::string& error);
+  bool prepare_invite(RequestId id, const OutgoingRequest& request, StackAgent& stack,
+                      std::string& error);
+  void send_ack(RequestId id, const OutgoingRequest& request);
   void refuse(RequestId id, const OutgoingRequest& request, const std::string& why);
   void defer(RequestId id, const RequestReport& report);
   void deliver(RequestId id, const RequestReport& report);
@@ -70,6 +81,7 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   std::map<decltype(StackProfile{}.key()), std::unique_ptr<StackAgent>> stacks_;
   ChallengeStore challenges_;
   std::map<RequestId, Entry> requests_;
+  std::map<std::string, CallDialog> calls_;  // test calls by Call-ID, until end_call()
   std::set<RequestId> connecting_;
   bool watching_ = false;
   // Work that must wait until Sofia's callbacks have returned: reports made
@@ -88,8 +100,17 @@ bool SofiaAgent::start(const AgentOptions& options, std::string& error) {
   return listener_ != nullptr;
 }
 
-/// The agent for the request's timer profile, made the first time it is needed.
+/// The agent a request goes out on: a CANCEL on its INVITE's, anything
+/// else on the one of its timer profile.
 StackAgent* SofiaAgent::stack_for(const OutgoingRequest& request, std::string& error) {
+  if (request.method != engine::Method::kCancel) return profile_stack(request, error);
+  CallDialog* call = call_dialog(request.call_id);
+  if (!call || !call->invite_stack) error = "no INVITE in progress to cancel";
+  return call ? call->invite_stack : nullptr;
+}
+
+/// The agent for the request's timer profile, made the first time it is needed.
+StackAgent* SofiaAgent::profile_stack(const OutgoingRequest& request, std::string& error) {
   StackProfile profile{request.timers, stack_lifetime(request.budget, request.sends)};
   if (request.target.transport == engine::Transport::kTls) profile.tls = request.tls;
   auto found = stacks_.find(profile.key());
@@ -101,10 +122,15 @@ StackAgent* SofiaAgent::stack_for(const OutgoingRequest& request, std::string& e
 
 SipAgent::RequestId SofiaAgent::send(const OutgoingRequest& request, Listener listener) {
   RequestId id = next_id_++;
+  if (request.method == engine::Method::kAck) {
+    send_ack(id, request);
+    return id;
+  }
   Entry& entry = requests_[id] = Entry{nullptr, std::move(listener)};
   std::string error;
   StackAgent* stack = stack_for(request, error);
-  if (!stack) {
+  if (!stack ||
+      (request.method == engine::Method::kInvite && !prepare_invite(id, request, *stack, error))) {
     refuse(id, request, error);
     return id;
   }
@@ -118,6 +144,46 @@ SipAgent::RequestId SofiaAgent::send(const OutgoingRequest& request, Listener li
     watch_connections();
   }
   return id;
+}
+
+/// The call's RTP port and SDP offer, made with its first INVITE and kept
+/// for an INVITE sent again through another server; and where this INVITE goes.
+bool SofiaAgent::prepare_invite(RequestId id, const OutgoingRequest& request, StackAgent& stack,
+                                std::string& error) {
+  CallDialog& call = calls_[request.call_id];
+  if (!call.rtp) {
+    std::string address = listener_->host();
+    call.rtp = RtpSocket::open(address, error);
+    if (!call.rtp) return false;
+    auto session = std::chrono::system_clock::now().time_since_epoch();
+    call.offer = sdp_offer(address, call.rtp->port(),
+                           std::chrono::duration_cast<std::chrono::seconds>(session).count());
+  }
+  call.invite = id;
+  call.invite_stack = &stack;
+  call.invite_server = request.target;
+  return true;
+}
+
+/// The ACK for a 2xx goes on the INVITE's agent, where NTA finds the INVITE
+/// it acknowledges (and copies its credentials); NTA keeps the ACK for its
+/// transaction lifetime. Nothing is reported: an ACK has no response.
+void SofiaAgent::send_ack(RequestId id, const OutgoingRequest& request) {
+  CallDialog* call = call_dialog(request.call_id);
+  std::string why = "no answered call on its Call-ID";
+  if (call && call->answered() && call->invite_stack) {
+    SofiaRequest ack(*this, *call->invite_stack, id, request);
+    if (ack.start()) return;  // NTA keeps the ACK after `ack` lets go of it
+    why = "Sofia-SIP could not build it";
+  }
+  log(LogSeverity::kWarning, "ACK to " + request.target.route_uri() + " not sent: " + why);
+}
+
+nta_outgoing_t* SofiaAgent::invite_in_progress(const std::string& call_id) {
+  CallDialog* call = call_dialog(call_id);
+  auto found = call ? requests_.find(call->invite) : requests_.end();
+  if (found == requests_.end() || !found->second.request) return nullptr;
+  return found->second.request->transaction();
 }
 
 /// The request cannot go out: the local failure is reported from the loop,

@@ -61,9 +61,41 @@ bool SofiaRequest::start() {
 }
 
 std::string SofiaRequest::request_uri() const {
-  // A REGISTER names the domain; anything else the server itself.
+  // A REGISTER names the domain, an INVITE whom it calls, ACK and BYE the
+  // far end of the dialog; anything else the server itself.
   if (request_.method == engine::Method::kRegister) return "sip:" + request_.domain;
+  if (request_.method == engine::Method::kInvite) return request_.callee;
+  if (in_dialog()) return context_.call_dialog(request_.call_id)->remote_target;
   return "sip:" + request_.target.host + ":" + std::to_string(request_.target.port);
+}
+
+/// ACK and BYE of an answered call go in its dialog.
+bool SofiaRequest::in_dialog() const {
+  bool dialog_method =
+      request_.method == engine::Method::kAck || request_.method == engine::Method::kBye;
+  CallDialog* dialog = dialog_method ? context_.call_dialog(request_.call_id) : nullptr;
+  return dialog && dialog->answered();
+}
+
+std::string SofiaRequest::to_header() const {
+  if (request_.callee.empty()) return "<sip:" + request_.user + "@" + request_.domain + ">";
+  std::string to = "<" + request_.callee + ">";
+  if (in_dialog()) to += ";tag=" + context_.call_dialog(request_.call_id)->to_tag;
+  return to;
+}
+
+/// The dialog's route set as Route headers, when the request goes through
+/// the server that carried the INVITE. Through another server (a BYE after
+/// a failover) none: a route through the server that failed cannot work,
+/// and the request goes to the server the engine names with the remote
+/// target as its Request-URI.
+std::string SofiaRequest::route_set() const {
+  if (!in_dialog()) return "";
+  CallDialog* dialog = context_.call_dialog(request_.call_id);
+  if (dialog->invite_server != request_.target) return "";
+  std::string routes;
+  for (const std::string& route : dialog->route_set) routes += (routes.empty() ? "" : ",") + route;
+  return routes;
 }
 
 std::string SofiaRequest::contact_uri() const {
@@ -72,13 +104,18 @@ std::string SofiaRequest::contact_uri() const {
 }
 
 bool SofiaRequest::create_transaction(msg_header_t* authorization) {
+  using engine::Method;
+  if (request_.method == Method::kCancel) return cancel_invite();
   std::string from = "<sip:" + request_.user + "@" + request_.domain + ">;tag=" + request_.from_tag;
-  std::string to = "<sip:" + request_.user + "@" + request_.domain + ">";
+  std::string to = to_header();
   std::string route = request_.target.route_uri();
   std::string uri = request_uri();
   std::string contact = "<" + contact_uri() + ">";
   std::string expires = request_.expires ? std::to_string(request_.expires->count() / 1000) : "";
-  bool registering = request_.method == engine::Method::kRegister;
+  std::string routes = route_set();
+  bool registering = request_.method == Method::kRegister;
+  bool inviting = request_.method == Method::kInvite;
+  CallDialog* call = inviting ? context_.call_dialog(request_.call_id) : nullptr;
   sip_method_t method = sofia_method(request_.method);
   transaction_.reset(nta_outgoing_tcreate(
       stack_.leg(), &SofiaRequest::on_response, this, URL_STRING_MAKE(route.c_str()), method,
@@ -86,11 +123,42 @@ bool SofiaRequest::create_transaction(msg_header_t* authorization) {
       SIPTAG_FROM_STR(from.c_str()), SIPTAG_TO_STR(to.c_str()),
       SIPTAG_CALL_ID_STR(request_.call_id.c_str()),
       SIPTAG_CSEQ(sip_cseq_create(home_.get(), request_.cseq, method, nullptr)),
-      TAG_IF(registering, SIPTAG_CONTACT_STR(contact.c_str())),
+      TAG_IF(registering || inviting, SIPTAG_CONTACT_STR(contact.c_str())),
       TAG_IF(registering && request_.expires, SIPTAG_EXPIRES_STR(expires.c_str())),
+      TAG_IF(!routes.empty(), SIPTAG_ROUTE_STR(routes.c_str())),
+      TAG_IF(call, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+      TAG_IF(call, SIPTAG_PAYLOAD_STR(call ? call->offer.c_str() : "")),
+      // Any 1xx, 100 Trying too, stops the engine's failover clock (spec.md §3).
+      TAG_IF(inviting, NTATAG_PASS_100(1)),
       TAG_IF(authorization, SIPTAG_HEADER(reinterpret_cast<sip_header_t*>(authorization))),
       TAG_END()));
   return transaction_ != nullptr;
+}
+
+/// CANCEL is NTA's own: it copies the INVITE's Request-URI, Via branch,
+/// Call-ID, From, To and CSeq number, and goes where the INVITE went.
+bool SofiaRequest::cancel_invite() {
+  nta_outgoing_t* invite = context_.invite_in_progress(request_.call_id);
+  // NTA refuses once the INVITE has its final answer; the engine only
+  // cancels a ringing INVITE, whose final answer it has not seen yet.
+  if (invite)
+    transaction_.reset(nta_outgoing_tcancel(invite, &SofiaRequest::on_response, this, TAG_END()));
+  return transaction_ != nullptr;
+}
+
+/// An INVITE's 2xx sets up the dialog that its ACK and the BYE go in.
+void SofiaRequest::remember_dialog(sip_t const* answer) {
+  CallDialog* call = context_.call_dialog(request_.call_id);
+  if (!call || call->answered() || !answer || !answer->sip_to) return;
+  call->to_tag = answer->sip_to->a_tag ? answer->sip_to->a_tag : "";
+  call->remote_target = request_.callee;
+  if (answer->sip_contact)
+    if (char* target = url_as_string(home_.get(), answer->sip_contact->m_url))
+      call->remote_target = target;
+  call->route_set.clear();
+  for (sip_record_route_t const* rr = answer->sip_record_route; rr; rr = rr->r_next)
+    if (char* route = sip_header_as_string(home_.get(), reinterpret_cast<sip_header_t const*>(rr)))
+      call->route_set.insert(call->route_set.begin(), route);
 }
 
 /// The probe answers one challenge itself: same Call-ID, next CSeq.
@@ -165,6 +233,7 @@ void SofiaRequest::on_final(int status, sip_t const* response) {
     context_.report(*this, make_report(RequestReport::Kind::kConnected));
     if (!context_.wanted(*this)) return;
   }
+  if (request_.method == engine::Method::kInvite && status < 300) remember_dialog(response);
   RequestReport report = make_report(RequestReport::Kind::kFinal);
   url_t* contact = url_hdup(home_.get(), URL_STRING_MAKE(contact_uri().c_str())->us_url);
   report.outcome = outcome_of(status, response, contact);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 
+#include "sip/call_dialog.h"
 #include "sip/challenges.h"
 #include "sip/sip_agent.h"
 #include "sip/sofia_handles.h"
@@ -25,6 +26,10 @@ class RequestContext {
   /// last report): it must report nothing more.
   virtual bool wanted(const SofiaRequest& request) const = 0;
   virtual void log(LogSeverity severity, const std::string& text) = 0;
+  /// The test call on `call_id`; nullptr when there is none.
+  virtual CallDialog* call_dialog(const std::string& call_id) = 0;
+  /// The transaction of the call's INVITE still in progress; nullptr when none.
+  virtual nta_outgoing_t* invite_in_progress(const std::string& call_id) = 0;
 };
 
 /// One request from its first send to its end: the NTA transaction, the
@@ -38,6 +43,7 @@ class SofiaRequest {
   SofiaRequest& operator=(const SofiaRequest&) = delete;
 
   SipAgent::RequestId id() const { return id_; }
+  nta_outgoing_t* transaction() const { return transaction_.get(); }
   /// Sends the request; false when Sofia refused to build it.
   bool start();
   /// True until start() has returned: reports must wait for it.
@@ -51,6 +57,11 @@ class SofiaRequest {
 
  private:
   bool create_transaction(msg_header_t* authorization);
+  bool cancel_invite();
+  void remember_dialog(sip_t const* answer);
+  bool in_dialog() const;
+  std::string to_header() const;
+  std::string route_set() const;
   bool answer_own_challenge();
   void on_final(int status, sip_t const* response);
   RequestReport make_report(RequestReport::Kind kind) const;

@@ -65,6 +65,36 @@ TEST(PlanPrinter, KeepaliveAndObservationAreSummarisedNotListed) {
   EXPECT_EQ(text.find("OPTIONS ->"), std::string::npos) << text;
 }
 
+TEST(PlanPrinter, TestCallsAreListedWithTheirServersAndTimes) {
+  LineSettings line = reception();
+  line.test_call = TestCallSettings{
+      .target = "sip:*43@pbx.example.com", .interval = 15min, .duration = 5s, .ring_timeout = 30s};
+  std::string text = plan_text(line, Scenario::kPrimarySilent);
+  for (const char* expected : {
+           "  test call to sip:*43@pbx.example.com every 15m: hold 5s, CANCEL after 30s of "
+           "ringing; INVITE budget 7.5s, 32s on the last server (until the first 1xx)\n",
+           // The line failed over at 7.5 s: every call goes through the backup.
+           "  0:15:00.000  INVITE -> pbx-b (test call)\n"
+           "  0:15:00.000  pbx-b answered 200 after 0s\n"
+           "  0:15:00.000  ACK -> pbx-b (test call)\n"
+           "  0:15:05.000  BYE -> pbx-b (test call)\n"
+           "  0:15:05.000  pbx-b answered 200 after 0s\n"
+           "  0:15:05.000  test call answered: INVITE via pbx-b, BYE via pbx-b, answered after "
+           "0s\n",
+           "  1:00:00.000  INVITE -> pbx-b (test call)\n",
+       })
+    EXPECT_NE(text.find(expected), std::string::npos) << "missing:\n"
+                                                      << expected << "\nin:\n"
+                                                      << text;
+}
+
+TEST(PlanPrinter, ACallWhenEveryServerIsSilentIsUnavailable) {
+  LineSettings line = reception();
+  line.test_call = TestCallSettings{.target = "sip:*43@pbx.example.com", .interval = 1min};
+  std::string text = plan_text(line, Scenario::kAllSilent);
+  EXPECT_NE(text.find("  0:01:00.000  test call unavailable\n"), std::string::npos) << text;
+}
+
 TEST(PlanPrinter, DurationsReadAsOperatorsWriteThem) {
   EXPECT_EQ(format_duration(7500ms), "7.5s");
   EXPECT_EQ(format_duration(32s), "32s");

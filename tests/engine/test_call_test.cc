@@ -67,6 +67,7 @@ TEST(TestCall, AnsweredCallIsAckedHeldAndHungUpThroughTheSameServer) {
   EXPECT_EQ(call.invite_server, 0u);
   EXPECT_EQ(call.bye_server, 0u);
   EXPECT_EQ(call.setup_to_answer, 0ms);
+  EXPECT_FALSE(call.cancelled);
 }
 
 TEST(TestCall, CallsAreScheduledEveryInterval) {
@@ -227,6 +228,7 @@ TEST(TestCall, RingTimeoutSendsCancelAndTheResultIsTheFinalStatus) {
   auto [at, call] = line.finished_call();
   EXPECT_EQ(at, 40s);
   EXPECT_EQ(call.result, "487");
+  EXPECT_TRUE(call.cancelled);
 }
 
 TEST(TestCall, ARingTimeoutAlreadyOverWhenTheFirst1xxArrivesCancelsAtOnce) {

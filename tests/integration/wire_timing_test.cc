@@ -1,6 +1,7 @@
 // What the servers saw, to the millisecond, against the engine's plan
-// (spec.md §2, §3, §4): a SIPp primary that answers 503 or stays silent, a
-// SIPp backup that accepts, and sipsentry's line between them on UDP.
+// (spec.md §2, §3, §4, §6): a SIPp primary that answers 503 or stays silent
+// (to REGISTER, or to a test call's INVITE), a SIPp backup that accepts,
+// and sipsentry's line between them on UDP.
 #include <gtest/gtest.h>
 
 #include "engine/budget.h"
@@ -25,12 +26,14 @@ class WireTimingTest : public ::testing::Test {
  protected:
   /// The line, registered through `primary` (SIPp running `scenario`) and
   /// the accepting backup, with `timers`.
-  void run_line(const std::string& scenario, engine::Timers timers) {
+  void run_line(const std::string& scenario, engine::Timers timers,
+                std::optional<engine::TestCallSettings> test_call = std::nullopt) {
     primary_ = std::make_unique<Sipp>(scratch_, "primary", scenario);
     backup_ = std::make_unique<Sipp>(scratch_, "backup", "register_ok.xml");
     line_ = quiet_line({{"primary", primary_->port(), engine::Transport::kUdp},
                         {"backup", backup_->port(), engine::Transport::kUdp}},
                        timers);
+    line_.settings.test_call = test_call;
     runner_ = std::make_unique<LineRunner>(line_);
     runner_->start();
   }
@@ -43,15 +46,15 @@ class WireTimingTest : public ::testing::Test {
     return false;
   }
 
-  /// The primary's REGISTER schedule, as the engine plans it.
-  engine::RequestPlan primary_plan() const {
-    return engine::plan_request(line_.settings, 0, engine::Method::kRegister,
-                                engine::BudgetKind::kNonLast);
+  /// The primary's schedule for `method`, as the engine plans it.
+  engine::RequestPlan primary_plan(engine::Method method = engine::Method::kRegister) const {
+    return engine::plan_request(line_.settings, 0, method, engine::BudgetKind::kNonLast);
   }
 
-  /// The primary received exactly the planned sends, each on time.
-  void expect_planned_sends(const std::vector<ReceivedMessage>& registers) {
-    engine::RequestPlan plan = primary_plan();
+  /// The primary received exactly the planned sends of `method`, each on time.
+  void expect_planned_sends(const std::vector<ReceivedMessage>& registers,
+                            engine::Method method = engine::Method::kRegister) {
+    engine::RequestPlan plan = primary_plan(method);
     ASSERT_EQ(registers.size(), plan.sends.size()) << runner_->log();
     for (size_t i = 0; i < registers.size(); ++i) {
       Millis offset = between(registers.front(), registers[i]);
@@ -128,6 +131,39 @@ TEST_F(WireTimingTest, ASilentPrimaryOnTheDefaultScheduleFailsOverAtSevenAndAHal
   EXPECT_EQ(primary_plan().budget, 7500ms);
   EXPECT_NEAR(between(at_primary.front(), at_backup.front()).count(), 7500,
               kBudgetTolerance.count());
+}
+
+/// A test call's INVITE runs on timer A, doubling with no T2 cap (spec.md
+/// §3): with T1 = 100 ms and T2 = 200 ms it is sent at 0, 0.1, 0.3, 0.7 s
+/// and the primary is unavailable at 1.5 s, where a REGISTER (capped at T2)
+/// would be sent at 0, 0.1, 0.3, 0.5 s and give up at 0.7 s. Then the line
+/// registers with the backup and the INVITE goes there.
+TEST_F(WireTimingTest, ASilentPrimarysInviteIsRetransmittedOnTimerAWithoutAT2Cap) {
+  run_line("register_ok_invite_silent.xml", {.t1 = 100ms, .t2 = 200ms},
+           engine::TestCallSettings{.target = "sip:echo@127.0.0.1", .interval = 1h});
+  ASSERT_TRUE(runner_->wait_for<engine::Registered>(5s)) << runner_->log();
+  runner_->place_test_call();
+  auto failover = runner_->wait_for<engine::Failover>(5s);
+  ASSERT_TRUE(failover) << runner_->log();
+  EXPECT_EQ(failover->method, engine::Method::kInvite);
+  EXPECT_EQ(failover->reason.label(), "timeout");
+  runner_->run_for(300ms);  // the INVITE reaches the backup; nothing more reaches the primary
+
+  engine::RequestPlan plan = primary_plan(engine::Method::kInvite);
+  EXPECT_EQ(plan.sends, (std::vector<Millis>{0ms, 100ms, 300ms, 700ms}));
+  EXPECT_EQ(plan.budget, 1500ms);
+  std::vector<ReceivedMessage> at_primary = primary_->received("INVITE");
+  expect_planned_sends(at_primary, engine::Method::kInvite);
+  EXPECT_NEAR(failover->detection.count(), plan.budget.count(), kBudgetTolerance.count());
+  std::vector<ReceivedMessage> registers = backup_->received("REGISTER");
+  std::vector<ReceivedMessage> invites = backup_->received("INVITE");
+  ASSERT_EQ(registers.size(), 1u);
+  ASSERT_FALSE(invites.empty());
+  ASSERT_FALSE(at_primary.empty());
+  EXPECT_NEAR(between(at_primary.front(), registers.front()).count(), plan.budget.count(),
+              kBudgetTolerance.count());
+  EXPECT_LE(registers.front().at, invites.front().at) << "REGISTER first, then the INVITE";
+  EXPECT_EQ(invites.front().call_id, at_primary.front().call_id) << "the same call";
 }
 
 }  // namespace

@@ -46,6 +46,7 @@ const std::map<std::string, FamilySpec>& families() {
       // Beyond the spec.
       {"sipsentry_sip_messages_dropped_total", {"counter", {"reason"}}},
       {"sipsentry_line_switches_total", {"counter", {"line"}}},
+      {"sipsentry_test_call_post_dial_delay_seconds", {"histogram", {"line"}}},
   };
   return table;
 }

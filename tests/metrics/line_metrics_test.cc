@@ -195,15 +195,26 @@ TEST_F(LineMetricsTest, RegisterFailureAloneAlsoDropsTheRegistration) {
 }
 
 TEST_F(LineMetricsTest, TestCallsByServerAndResult) {
-  record(0s, TestCallFinished{"answered", 1, 1, 800ms, 1200ms});
-  record(900s, TestCallFinished{"486", 0, std::nullopt, 500ms, std::nullopt});
-  record(1800s, TestCallFinished{"unavailable", std::nullopt, std::nullopt, {}, {}});
+  record(0s, TestCallFinished{"answered", 1, 1, 800ms, 1200ms, false});
+  record(900s, TestCallFinished{"486", 0, std::nullopt, 500ms, std::nullopt, false});
+  record(1800s, TestCallFinished{"unavailable", std::nullopt, std::nullopt, {}, {}, false});
   EXPECT_EQ(value("sipsentry_test_calls_total", {{"server", "pbx-b"}, {"result", "answered"}}), 1);
   EXPECT_EQ(value("sipsentry_test_calls_total", {{"server", "pbx-a"}, {"result", "486"}}), 1);
   EXPECT_EQ(value("sipsentry_test_calls_total", {{"server", "none"}, {"result", "unavailable"}}),
             1);
   EXPECT_EQ(value("sipsentry_test_call_setup_seconds_count"), 1);
   EXPECT_DOUBLE_EQ(*value("sipsentry_test_call_setup_seconds_sum"), 1.2);
+}
+
+TEST_F(LineMetricsTest, PostDialDelayIsObservedForEveryCallThatGotAn18x) {
+  EXPECT_EQ(value("sipsentry_test_call_post_dial_delay_seconds_count"), 0) << "from the start";
+  record(0s, TestCallFinished{"answered", 1, 1, 800ms, 1200ms, false});
+  record(900s, TestCallFinished{"487", 0, std::nullopt, 500ms, std::nullopt, true});
+  record(1800s, TestCallFinished{"unavailable", std::nullopt, std::nullopt, {}, {}, false});
+  EXPECT_EQ(value("sipsentry_test_call_post_dial_delay_seconds_count"), 2);
+  EXPECT_DOUBLE_EQ(*value("sipsentry_test_call_post_dial_delay_seconds_sum"), 1.3);
+  EXPECT_EQ(value("sipsentry_test_call_post_dial_delay_seconds_bucket", {{"le", "0.5"}}), 1);
+  EXPECT_EQ(value("sipsentry_test_call_post_dial_delay_seconds_bucket", {{"le", "1"}}), 2);
 }
 
 TEST_F(LineMetricsTest, RemoveLineRemovesEverySeriesOfTheLine) {

@@ -74,9 +74,9 @@ void record_history(MetricsRecorder& recorder, const LineSettings& line) {
   at(3637s, Failback{2, 0});
   // Test calls: one answered, one busy.
   at(3700s, answered(0, Method::kInvite, 200, 1200ms));
-  at(3705s, TestCallFinished{"answered", 0, 0, 800ms, 1200ms});
+  at(3705s, TestCallFinished{"answered", 0, 0, 800ms, 1200ms, false});
   at(4600s, answered(0, Method::kInvite, 486, 900ms));
-  at(4600s, TestCallFinished{"486", 0, std::nullopt, 700ms, std::nullopt});
+  at(4600s, TestCallFinished{"486", 0, std::nullopt, 700ms, std::nullopt, false});
   // Everything silent: the failover fails.
   at(5000s, state(LineState::kRegistered, LineState::kRegistering, timeout));
   at(5032s, state(LineState::kRegistering, LineState::kUnregistered, timeout));
@@ -86,8 +86,8 @@ void record_history(MetricsRecorder& recorder, const LineSettings& line) {
   at(5062s, answered(0, Method::kRegister, 403, 25ms));
   at(5062s,
      state(LineState::kRegistering, LineState::kRejected, Reason{Reason::Kind::kRejected, 403}));
-  at(5400s,
-     TestCallFinished{"unavailable", std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+  at(5400s, TestCallFinished{"unavailable", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                             false});
   recorder.malformed_sip_messages(2);
 }
 

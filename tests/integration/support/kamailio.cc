@@ -31,7 +31,9 @@ Kamailio::Kamailio(const ScratchDir& scratch, const std::string& name, KamailioO
       dir_(scratch.file(name)),
       log_path_(dir_ + "/log"),
       port_(free_port(/*pair=*/true)),
-      tls_(!options.tls_certificate.empty()) {
+      tls_(!options.tls_certificate.empty()),
+      calls_(options.uas_port != 0),
+      record_route_(calls_ && options.record_route) {
   std::filesystem::create_directories(dir_);
   write_config(options);
   start();
@@ -44,6 +46,7 @@ void Kamailio::write_config(const KamailioOptions& options) const {
   replace_all(config, "@PASSWORD@", options.password);
   replace_all(config, "@MODULES@", modules_dir());
   replace_all(config, "@TLS_CONFIG@", dir_ + "/tls.cfg");
+  replace_all(config, "@UAS_PORT@", std::to_string(options.uas_port));
   write_file(dir_ + "/kamailio.cfg", config);
   if (!tls_) return;
   write_file(dir_ + "/tls.cfg",
@@ -56,6 +59,8 @@ void Kamailio::start() {
   std::vector<std::string> argv = {"kamailio", "-f", dir_ + "/kamailio.cfg", "-DD", "-E", "-Y",
                                    dir_,       "-P", dir_ + "/pid"};
   if (tls_) argv.insert(argv.end(), {"-A", "WITH_TLS"});
+  if (calls_) argv.insert(argv.end(), {"-A", "WITH_CALLS"});
+  if (record_route_) argv.insert(argv.end(), {"-A", "WITH_RECORD_ROUTE"});
   process_ = std::make_unique<Process>(argv, log_path_);
   // Ready when it answers an OPTIONS (about a second after start).
   bool ready = wait_until([this] { return udp_ping(port_, std::chrono::milliseconds(100)); },

@@ -16,6 +16,11 @@ struct KamailioOptions {
   /// PEM certificate and key: serve TLS too, on port() + 1.
   std::string tls_certificate{};
   std::string tls_key{};
+  /// Nonzero: relay test calls (INVITE, ACK, BYE, CANCEL) to a UAS on
+  /// 127.0.0.1 at this UDP port.
+  uint16_t uas_port = 0;
+  /// With uas_port: record-route the calls it relays.
+  bool record_route = false;
 };
 
 class Kamailio {
@@ -45,6 +50,8 @@ class Kamailio {
   std::string log_path_;
   uint16_t port_;
   bool tls_;
+  bool calls_;
+  bool record_route_;
   std::unique_ptr<Process> process_;
 };
 

@@ -28,6 +28,7 @@ class LineRunner : public daemon::EventObserver {
   explicit LineRunner(config::LineConfig line, sip::AgentOptions options = {});
 
   void start() { driver_->start(); }
+  void place_test_call() { driver_->place_test_call(); }
   /// Serves the event loop until an event satisfies `match` or `limit`
   /// passes; returns the event.
   std::optional<engine::Event> run_until(const std::function<bool(const engine::Event&)>& match,

@@ -1,27 +1,14 @@
 #include "support/sipp.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <ctime>
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
+#include "common/udp_port.h"
+
 namespace sipsentry::testing {
 namespace {
-
-bool udp_port_taken(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  bool taken = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0;
-  close(fd);
-  return taken;
-}
 
 /// "2026-11-24 08:49:29.662244", SIPp's local time with microseconds.
 std::chrono::system_clock::time_point parse_stamp(const std::string& stamp) {
@@ -68,15 +55,19 @@ std::vector<ReceivedMessage> Sipp::received() const {
   while (std::getline(log, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.starts_with("-----")) {
-      stamp = line.substr(line.find_first_not_of("- "));
+      // SIPp's own notes (an aborted call …) are dashes alone: no time.
+      size_t time = line.find_first_not_of("- ");
+      if (time != std::string::npos) stamp = line.substr(time);
       receiving = false;
     } else if (line.find("message received") != std::string::npos) {
       receiving = true;
-      messages.push_back({parse_stamp(stamp), "", ""});
+      messages.push_back({parse_stamp(stamp), "", "", ""});
     } else if (receiving && messages.back().start_line.empty() && !line.empty()) {
       messages.back().start_line = line;
-    } else if (receiving && messages.back().call_id.empty()) {
-      messages.back().call_id = header_value(line, "Call-ID");
+      messages.back().text = line + "\n";
+    } else if (receiving && !messages.back().start_line.empty()) {
+      messages.back().text += line + "\n";
+      if (messages.back().call_id.empty()) messages.back().call_id = header_value(line, "Call-ID");
     }
   }
   return messages;

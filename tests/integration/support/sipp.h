@@ -18,6 +18,7 @@ struct ReceivedMessage {
   std::chrono::system_clock::time_point at;
   std::string start_line;  // "REGISTER sip:… SIP/2.0"
   std::string call_id;
+  std::string text;  // the whole message, body too, lines ending in "\n"
   bool is(const std::string& method) const { return start_line.starts_with(method + " "); }
 };
 
@@ -33,6 +34,8 @@ class Sipp {
   /// The messages of `method` received so far.
   std::vector<ReceivedMessage> received(const std::string& method) const;
   void stop() { process_->stop(); }
+  /// SIPp's message log: every message it received and sent.
+  std::string log() const { return read_file(message_log_); }
 
  private:
   std::string message_log_;
