@@ -24,6 +24,7 @@ class FakeSipAgent : public sip::SipAgent {
     return id;
   }
   void abandon(RequestId id) override { abandoned_.push_back(id); }
+  void end_call(const std::string&) override {}
   void run_until(const std::function<bool()>&) override {}
   engine::Millis now() const override { return now_; }
   TimerId start_timer(engine::Millis delay, std::function<void()> fire) override {
