@@ -1,6 +1,8 @@
 #!/bin/sh
 # The README's test command: installs every dependency, builds sipsentry with
-# its tests, and runs every test through ctest. Run it as root on Debian 12.
+# its tests, and runs every test through ctest; then builds the unit tests
+# again under AddressSanitizer and UndefinedBehaviorSanitizer and runs them.
+# Run it as root on Debian 12. SIPSENTRY_SANITIZE=0 skips the second pass.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -9,5 +11,16 @@ packaging/install-deps.sh
 build_dir=${SIPSENTRY_BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$build_dir" --parallel "$(nproc)"
-cd "$build_dir"
-ctest --output-on-failure --parallel "$(nproc)" "$@"
+(cd "$build_dir" && ctest --output-on-failure --parallel "$(nproc)" "$@")
+
+[ "${SIPSENTRY_SANITIZE:-1}" = 0 ] && exit 0
+# The unit tests only: they are deterministic, where the integration tests'
+# timing tolerances are not meant for a binary slowed down by the sanitizers.
+sanitize_dir=${build_dir}-sanitize
+cmake -S . -B "$sanitize_dir" -DCMAKE_BUILD_TYPE=Debug -DSIPSENTRY_SANITIZE=ON
+cmake --build "$sanitize_dir" --parallel "$(nproc)" --target \
+  sipsentry engine_tests config_tests daemon_tests metrics_tests cli_tests sip_tests
+export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd "$sanitize_dir" && ctest --output-on-failure --parallel "$(nproc)" -L unit -E '^(man|alerts|packaging)\.')
