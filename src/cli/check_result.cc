@@ -132,7 +132,9 @@ void ResultCollector::record_call(LineResult& result, const engine::Event& event
     call.finished = *finished;
     call.kind = CallResult::Kind::kFinished;
   } else if (auto* failover = std::get_if<engine::Failover>(&event.what)) {
-    call.failovers.push_back(*failover);
+    // The call's own: a keep-alive's failover meanwhile moves the line, not the call.
+    if (failover->method == engine::Method::kInvite || failover->method == engine::Method::kBye)
+      call.failovers.push_back(*failover);
   }
 }
 

@@ -58,7 +58,7 @@ struct CallResult {
   std::optional<int> expected_status{};       // the line's; unset: answered (any 2xx)
   std::optional<size_t> server{};             // where the line was registered when the call began
   engine::TestCallFinished finished{};        // set when kFinished
-  std::vector<engine::Failover> failovers{};  // the INVITE or BYE moved the line
+  std::vector<engine::Failover> failovers{};  // the call's INVITE or BYE moved the line
 
   bool placed() const { return kind == Kind::kPending || kind == Kind::kFinished; }
   /// Over and ended as expected_status says (by default: answered).

@@ -309,6 +309,14 @@ TEST_F(CallCollectorTest, AnInviteFailoverIsTheCallsNotTheRegistrations) {
   EXPECT_EQ(line_status(line), CheckStatus::kWarning);
 }
 
+TEST_F(CallCollectorTest, OnlyTheCallsOwnFailoversCount) {
+  register_and_call();
+  collector_.on_event(settings_, {1s, engine::Failover{.method = engine::Method::kOptions}});
+  EXPECT_TRUE(call().failovers.empty()) << "a keep-alive's failover is the line's";
+  collector_.on_event(settings_, {2s, engine::Failover{.method = engine::Method::kBye}});
+  EXPECT_EQ(call().failovers.size(), 1u);
+}
+
 TEST_F(CallCollectorTest, AnUnregisteredLineHasNoCallDue) {
   start(403, 200);
   run_for(0ms);
