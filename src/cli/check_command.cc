@@ -1,5 +1,6 @@
 #include "cli/check_command.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -26,8 +27,7 @@ struct CheckOptions {
   std::string timeout;  // empty: default_timeout() of the checked lines
   std::string format = "text";
   bool verbose = false;
-  // A later `--call` (spec.md §6) adds a flag here and carries it to
-  // CheckRun, whose on_decided() then places one test call per line.
+  bool call = false;  // one test call per line (spec.md §6) once it is registered
 };
 
 std::atomic<bool> stop_requested{false};
@@ -59,7 +59,7 @@ std::vector<config::LineConfig> chosen_lines(const CheckOptions& options,
 /// --timeout, or the default; a message when it is wrong.
 std::variant<engine::Millis, std::string> timeout_of(const CheckOptions& options,
                                                      const std::vector<config::LineConfig>& lines) {
-  if (options.timeout.empty()) return default_timeout(lines);
+  if (options.timeout.empty()) return default_timeout(lines, options.call);
   auto parsed = config::parse_duration(options.timeout);
   if (auto* message = std::get_if<std::string>(&parsed)) return "--timeout: " + *message;
   if (std::get<engine::Millis>(parsed) <= engine::Millis(0))
@@ -78,6 +78,12 @@ int run_check(const CheckOptions& options) {
   std::vector<config::LineConfig> lines = chosen_lines(options, *loaded.config);
   if (lines.empty())
     return unknown(options, "no line named '" + options.line + "' in " + options.config_path);
+  // --call on lines none of which has a test_call would say OK for ever
+  // without calling: that is a command line that cannot do what it asks.
+  if (options.call && std::ranges::none_of(lines, [](const auto& line) {
+        return line.settings.test_call.has_value();
+      }))
+    return unknown(options, "--call: no checked line has a test_call in " + options.config_path);
   auto timeout = timeout_of(options, lines);
   if (auto* message = std::get_if<std::string>(&timeout)) return unknown(options, *message);
   std::string error;
@@ -85,7 +91,7 @@ int run_check(const CheckOptions& options) {
       {.bind = loaded.config->sip.bind, .log = stderr_sink("check", options.verbose)}, error);
   if (!agent) return unknown(options, "cannot start SIP: " + error);
   daemon::EventLog log(std::cerr, daemon::EventLog::Format::kText, daemon::LogLevel::kDebug);
-  CheckRun run(*agent, lines, options.verbose ? &log : nullptr);
+  CheckRun run(*agent, lines, options.verbose ? &log : nullptr, options.call);
   // SIGINT and SIGTERM (timeout(1), a stopped service) end the pass as the
   // timeout would: the report is printed and the check's bindings removed.
   std::signal(SIGINT, request_stop);
@@ -104,8 +110,11 @@ void add_check_command(CLI::App& app, int& exit_code) {
       "check", "One pass for cron and Nagios: register every line, probe every server");
   check->add_option("-c,--config", options->config_path, "Configuration file")->required();
   check->add_option("--line", options->line, "Only this line");
+  check->add_flag("--call", options->call,
+                  "Place one test call through each line with a test_call once it is registered");
   check->add_option("--timeout", options->timeout,
-                    "Overall bound (default: the longest worst-case walk of the lines, plus 5s)");
+                    "Overall bound (default: the longest worst-case walk of the lines, and with "
+                    "--call of their test call, plus 5s)");
   check->add_option("--format", options->format, "text (default), json or nagios")
       ->check(CLI::IsMember({"text", "json", "nagios"}));
   check->add_flag("-v,--verbose", options->verbose,

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <utility>
 
 #include "cli/plan_printer.h"
 
@@ -81,6 +82,60 @@ std::string describe_state(const LineResult& line) {
   return text;
 }
 
+/// "primary pbx-a": a server of the line by its index.
+std::string server_named(const LineResult& line, size_t index) {
+  const ServerResult& server = line.servers.at(index);
+  return std::string(role_of(server)) + " " + server.server.name;
+}
+
+/// What counts as success: "answered", or the expected status.
+std::string expected_text(const CallResult& call) {
+  if (call.expected_status && *call.expected_status / 100 != 2)
+    return std::to_string(*call.expected_status);
+  return "answered";
+}
+
+/// " (BYE from pbx-a to pbx-b, icmp)": the call's failovers, if any.
+std::string call_failovers(const LineResult& line, const CallResult& call) {
+  std::string text;
+  for (const engine::Failover& failover : call.failovers)
+    text += (text.empty() ? " (" : "; ") + std::string(engine::to_string(failover.method)) +
+            " from " + line.servers.at(failover.from).server.name + " to " +
+            line.servers.at(failover.to).server.name + ", " + failover.reason.label();
+  return text.empty() ? text : text + ")";
+}
+
+/// "answered", "487 (expected answered), cancelled by the ring timeout",
+/// "answered, failed over (BYE from pbx-a to pbx-b, icmp)", "not over".
+std::string call_outcome(const LineResult& line, const CallResult& call) {
+  switch (call.kind) {
+    case CallResult::Kind::kNotConfigured:
+      return "none, no test_call configured";
+    case CallResult::Kind::kNotPlaced:
+      return line.state == engine::LineState::kRegistered
+                 ? "not placed, the check timed out first"
+                 : "not placed, the line is not registered";
+    case CallResult::Kind::kPending:
+      return "not over";
+    case CallResult::Kind::kFinished:
+      break;
+  }
+  std::string text = call.finished.result;
+  if (!call.as_expected()) text += " (expected " + expected_text(call) + ")";
+  if (call.finished.cancelled) text += ", cancelled by the ring timeout";
+  if (call.failed_over()) text += ", failed over" + call_failovers(line, call);
+  return text;
+}
+
+/// The call's part of the line's verdict, when it has one: a call that
+/// failed, failed over, or was not placed on a registered line.
+bool call_matters(const LineResult& line) {
+  if (!line.call || line.call->kind == CallResult::Kind::kNotConfigured) return false;
+  if (line.call->kind == CallResult::Kind::kNotPlaced)
+    return line.state == engine::LineState::kRegistered;
+  return !line.call->as_expected() || line.call->failed_over();
+}
+
 /// "registered on backup pbx-b; failover from pbx-a (REGISTER, icmp, detected in 0s)".
 std::string describe_line(const LineResult& line) {
   std::string text = describe_state(line);
@@ -88,8 +143,42 @@ std::string describe_line(const LineResult& line) {
     text += "; failover from " + line.servers.at(line.failover->from).server.name + " (" +
             engine::to_string(line.failover->method) + ", " + line.failover->reason.label() +
             ", detected in " + format_duration(line.failover->detection) + ")";
+  if (call_matters(line)) text += "; test call " + call_outcome(line, *line.call);
   if (line.timed_out) text += "; the check timed out";
   return text;
+}
+
+/// "test call sip:*43@pbx: answered; INVITE through primary pbx-a, BYE
+/// through primary pbx-a; post-dial delay 2ms, setup 306ms".
+std::string describe_call(const LineResult& line, const CallResult& call) {
+  std::string text = "test call";
+  if (!call.target.empty()) text += " " + call.target;
+  text += ": " + call_outcome(line, call);
+  if (call.kind != CallResult::Kind::kFinished) return text;
+  const engine::TestCallFinished& finished = call.finished;
+  if (finished.invite_server)
+    text += "; INVITE through " + server_named(line, *finished.invite_server);
+  if (finished.bye_server)
+    text += ", BYE through " + server_named(line, *finished.bye_server);
+  else if (finished.setup_to_answer)
+    text += ", BYE through none";
+  std::string times;
+  if (finished.setup_to_first_18x)
+    times += "post-dial delay " + format_duration(*finished.setup_to_first_18x);
+  if (finished.setup_to_answer)
+    times += (times.empty() ? "" : ", ") + ("setup " + format_duration(*finished.setup_to_answer));
+  return times.empty() ? text : text + "; " + times;
+}
+
+/// How many lines were to call, and how many calls ended as expected.
+std::pair<size_t, size_t> call_counts(const CheckReport& report) {
+  size_t calls = 0, expected = 0;
+  for (const LineResult& line : report.lines) {
+    if (!line.call || line.call->kind == CallResult::Kind::kNotConfigured) continue;
+    ++calls;
+    expected += line.call->as_expected() ? 1 : 0;
+  }
+  return {calls, expected};
 }
 
 std::string address_of(const engine::Server& server) {
@@ -134,11 +223,14 @@ void print_text(std::ostream& out, const CheckReport& report) {
       ++servers;
       up += server.up ? 1 : 0;
     }
+    if (line.call) out << "  " << describe_call(line, *line.call) << "\n";
   }
   out << upper(report.status()) << ": " << report.lines.size() << " line(s): " << counts[0]
       << " ok, " << counts[1] << " warning, " << counts[2] << " critical; " << servers
-      << " server(s): " << up << " up, " << servers - up << " down; checked in "
-      << format_duration(report.elapsed) << "\n";
+      << " server(s): " << up << " up, " << servers - up << " down; ";
+  if (auto [calls, expected] = call_counts(report); calls > 0)
+    out << calls << " test call(s): " << expected << " as expected; ";
+  out << "checked in " << format_duration(report.elapsed) << "\n";
 }
 
 namespace {
@@ -163,14 +255,56 @@ nlohmann::json server_json(const ServerResult& server) {
   return out;
 }
 
-nlohmann::json failover_json(const LineResult& line) {
-  if (!line.failover) return nullptr;
-  const engine::Failover& failover = *line.failover;
+nlohmann::json failover_json(const LineResult& line, const engine::Failover& failover) {
   return {{"from", line.servers.at(failover.from).server.name},
           {"to", line.servers.at(failover.to).server.name},
           {"method", engine::to_string(failover.method)},
           {"reason", failover.reason.label()},
           {"detection_seconds", failover.detection.count() / 1000.0}};
+}
+
+/// Why no call was placed: "no_test_call", "not_registered", "check_timeout"; else null.
+nlohmann::json call_skipped(const LineResult& line, const CallResult& call) {
+  if (call.kind == CallResult::Kind::kNotConfigured) return "no_test_call";
+  if (call.kind != CallResult::Kind::kNotPlaced) return nullptr;
+  return line.state == engine::LineState::kRegistered ? "check_timeout" : "not_registered";
+}
+
+nlohmann::json call_json(const LineResult& line, const CallResult& call) {
+  const engine::TestCallFinished& finished = call.finished;
+  bool over = call.kind == CallResult::Kind::kFinished;
+  nlohmann::json out = {{"placed", call.placed()},
+                        {"skipped", call_skipped(line, call)},
+                        {"target", nullptr},
+                        {"expected_status", nullptr},
+                        {"result", nullptr},
+                        {"as_expected", call.as_expected()},
+                        {"failed_over", call.failed_over()},
+                        {"cancelled", over && finished.cancelled},
+                        {"invite_server", nullptr},
+                        {"invite_role", nullptr},
+                        {"bye_server", nullptr},
+                        {"bye_role", nullptr},
+                        {"post_dial_delay_seconds", nullptr},
+                        {"setup_seconds", nullptr},
+                        {"failovers", nlohmann::json::array()}};
+  if (!call.target.empty()) out["target"] = call.target;
+  if (call.expected_status) out["expected_status"] = *call.expected_status;
+  if (!over) return out;
+  out["result"] = finished.result;
+  auto name = [&line, &out](const char* key, const char* role_key, std::optional<size_t> index) {
+    if (!index) return;
+    out[key] = line.servers.at(*index).server.name;
+    out[role_key] = role_of(line.servers.at(*index));
+  };
+  name("invite_server", "invite_role", finished.invite_server);
+  name("bye_server", "bye_role", finished.bye_server);
+  if (finished.setup_to_first_18x)
+    out["post_dial_delay_seconds"] = finished.setup_to_first_18x->count() / 1000.0;
+  if (finished.setup_to_answer) out["setup_seconds"] = finished.setup_to_answer->count() / 1000.0;
+  for (const engine::Failover& failover : call.failovers)
+    out["failovers"].push_back(failover_json(line, failover));
+  return out;
 }
 
 nlohmann::json line_json(const LineResult& line) {
@@ -182,7 +316,7 @@ nlohmann::json line_json(const LineResult& line) {
                         {"registered_server", nullptr},
                         {"registered_role", nullptr},
                         {"failover_detected", line.failover.has_value()},
-                        {"failover", failover_json(line)},
+                        {"failover", nullptr},
                         {"servers", nlohmann::json::array()}};
   if (line.state_reason && line.state != engine::LineState::kRegistered)
     out["reason"] = line.state_reason->label();
@@ -191,7 +325,9 @@ nlohmann::json line_json(const LineResult& line) {
     out["registered_server"] = on.server.name;
     out["registered_role"] = role_of(on);
   }
+  if (line.failover) out["failover"] = failover_json(line, *line.failover);
   for (const ServerResult& server : line.servers) out["servers"].push_back(server_json(server));
+  out["test_call"] = line.call ? call_json(line, *line.call) : nullptr;
   return out;
 }
 
@@ -229,12 +365,17 @@ std::string nagios_summary(const CheckReport& report) {
     }
   }
   if (!problems.empty()) return problems;
-  return std::to_string(report.lines.size()) + " line(s) registered on their primary, " +
-         std::to_string(servers) + " server(s) up";
+  std::string summary = std::to_string(report.lines.size()) +
+                        " line(s) registered on their primary, " + std::to_string(servers) +
+                        " server(s) up";
+  if (auto [calls, expected] = call_counts(report); calls > 0)
+    summary += ", " + std::to_string(expected) + " test call(s) as expected";
+  return summary;
 }
 
 /// `'desk/pbx-a rtt'=0.002s;;;0` per server (`U` when no answer came back),
-/// `'desk detection'=7.500s;;;0` per line that failed over.
+/// `'desk detection'=7.500s;;;0` per line that failed over, `'desk call_setup'`
+/// and `'desk post_dial_delay'` per test call that got that far.
 std::string nagios_perfdata(const CheckReport& report) {
   std::string perf;
   auto add = [&perf](const std::string& label, const std::string& value) {
@@ -246,6 +387,11 @@ std::string nagios_perfdata(const CheckReport& report) {
       add(line.name + "/" + server.server.name + " rtt", rtt ? seconds(*rtt) + "s" : "U");
     }
     if (line.failover) add(line.name + " detection", seconds(line.failover->detection) + "s");
+    if (!line.call || line.call->kind != CallResult::Kind::kFinished) continue;
+    const engine::TestCallFinished& call = line.call->finished;
+    if (call.setup_to_answer) add(line.name + " call_setup", seconds(*call.setup_to_answer) + "s");
+    if (call.setup_to_first_18x)
+      add(line.name + " post_dial_delay", seconds(*call.setup_to_first_18x) + "s");
   }
   return perf;
 }

@@ -44,6 +44,31 @@ struct ServerResult {
   }
 };
 
+/// What `--call` found for one line: the one test call it placed through
+/// the line (spec.md §6), or why it placed none.
+struct CallResult {
+  enum class Kind {
+    kNotConfigured,  // the line has no test_call: no call, the verdict is the registration's
+    kNotPlaced,      // the line holds no registration: no call (it is critical already)
+    kPending,        // placed, and not over when the check ended
+    kFinished,       // over: `finished` says how
+  };
+  Kind kind = Kind::kNotConfigured;
+  std::string target{};
+  std::optional<int> expected_status{};       // the line's; unset: answered (any 2xx)
+  std::optional<size_t> server{};             // where the line was registered when the call began
+  engine::TestCallFinished finished{};        // set when kFinished
+  std::vector<engine::Failover> failovers{};  // the call's INVITE or BYE moved the line
+
+  bool placed() const { return kind == Kind::kPending || kind == Kind::kFinished; }
+  /// Over and ended as expected_status says (by default: answered).
+  bool as_expected() const;
+  /// Over, and the INVITE or the BYE went through another server than the
+  /// one the line was registered with when the call began, or an answered
+  /// call found nowhere to send its BYE.
+  bool failed_over() const;
+};
+
 /// What the check found for one line.
 struct LineResult {
   std::string name{};
@@ -52,19 +77,27 @@ struct LineResult {
   std::optional<size_t> registered_server{};     // index into `servers`
   std::optional<engine::Failover> failover{};    // the walk left the primary
   std::vector<ServerResult> servers{};
-  bool timed_out = false;  // still undecided when the check's timeout ran out
+  bool timed_out =
+      false;  // still undecided, or its call not over, when the check's timeout ran out
+  std::optional<CallResult> call{};  // with --call only
 };
 
+/// The registration decides (spec.md §9); with --call, a call that did not
+/// end as expected (or was not over) makes the line critical, and one that
+/// failed over makes it at least a warning.
 CheckStatus line_status(const LineResult& line);
 /// The worst status of `lines`.
 CheckStatus overall_status(const std::vector<LineResult>& lines);
 
 /// Turns the engine events of the checked lines into LineResults. A line's
-/// result is final once sealed: the events of its un-REGISTER do not count.
+/// registration result is final once sealed; with --call, the events of the
+/// test call placed then still count for its CallResult, until the call is
+/// over. The events of the un-REGISTER never count.
 class ResultCollector : public daemon::EventObserver {
  public:
-  /// One result per line, in this order.
-  explicit ResultCollector(const std::vector<engine::LineSettings>& lines);
+  /// One result per line, in this order; with `calls`, each has a
+  /// CallResult (kNotConfigured for lines without a test_call).
+  explicit ResultCollector(const std::vector<engine::LineSettings>& lines, bool calls = false);
 
   void on_event(const engine::LineSettings& line, const engine::Event& event) override;
   /// True when the line's registration is decided (registered, or failed)
@@ -73,15 +106,25 @@ class ResultCollector : public daemon::EventObserver {
   /// Takes the line's state from `engine` and ignores its later events.
   void seal(size_t index, const engine::LineEngine& engine, bool timed_out);
   bool sealed(size_t index) const { return sealed_.at(index); }
+  /// Sealed, with a test call to place: --call, a test_call, registered,
+  /// and not timed out. Then call_placed() before placing it.
+  bool call_due(size_t index) const;
+  void call_placed(size_t index);
+  /// A call is placed and not over: its events still count.
+  bool calling(size_t index) const;
+  /// The check ends with the call not over.
+  void call_timed_out(size_t index);
 
   const std::vector<LineResult>& results() const { return results_; }
 
  private:
   void record(LineResult& result, const engine::RequestFinished& finished);
+  void record_call(LineResult& result, const engine::Event& event);
 
   std::map<std::string, size_t> index_;  // line name -> position
   std::vector<LineResult> results_;
   std::vector<bool> sealed_;
+  std::vector<bool> calling_;
 };
 
 }  // namespace sipsentry::cli

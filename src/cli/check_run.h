@@ -14,16 +14,23 @@ namespace sipsentry::cli {
 /// A line's settings as the check drives it: the engine's own walk and
 /// observation, with one observation round only (the one at start-up), no
 /// scheduled test calls, and an un-REGISTER of the check's own binding when
-/// the line stops.
-engine::LineSettings check_settings(engine::LineSettings settings);
+/// the line stops. With `calls` the line keeps its test_call (for the one
+/// call --call places), its schedule pushed past the end of any check.
+engine::LineSettings check_settings(engine::LineSettings settings, bool calls = false);
 
 /// A line's worst-case register walk: the sum of its servers' REGISTER
 /// budgets (39.5 s for two UDP servers with the defaults).
 engine::Millis worst_walk(const engine::LineSettings& line);
 
-/// The default --timeout: the longest worst-case walk of `lines`, plus
-/// kTimeoutMargin for digest answers and the event loop.
-engine::Millis default_timeout(const std::vector<config::LineConfig>& lines);
+/// A line's worst-case test call through one server: the longest INVITE
+/// budget of its servers (no 1xx before it), the ring timeout, the hold,
+/// and the longest BYE budget; zero without a test_call.
+engine::Millis worst_call(const engine::LineSettings& line);
+
+/// The default --timeout: the longest worst-case walk of `lines` (with
+/// `calls`, walk and call), plus kTimeoutMargin for digest answers and the
+/// event loop.
+engine::Millis default_timeout(const std::vector<config::LineConfig>& lines, bool calls = false);
 inline constexpr engine::Millis kTimeoutMargin{5000};
 
 /// How long the check waits for its un-REGISTERs once it is over.
@@ -31,17 +38,19 @@ inline constexpr engine::Millis kUnregisterGrace{2000};
 
 /// One pass over `lines`, all at once on one SIP agent: each line's engine
 /// walks the servers and observes the others; a line is done as soon as it
-/// is decided (ResultCollector::decided), and then stops, un-REGISTERing
-/// what the check registered.
+/// is decided (ResultCollector::decided) or, with `calls`, once the test
+/// call placed then is over, and then stops, un-REGISTERing what the check
+/// registered.
 class CheckRun {
  public:
   /// REQUIRES: `agent` and `log` (may be null) outlive the run.
   CheckRun(sip::SipAgent& agent, const std::vector<config::LineConfig>& lines,
-           daemon::EventObserver* log);
+           daemon::EventObserver* log, bool calls = false);
 
   /// Runs until every line is done, or `timeout` has passed, or `stop`
-  /// returns true (lines still undecided count as they are, marked timed
-  /// out), then waits up to kUnregisterGrace for the un-REGISTERs.
+  /// returns true (lines still undecided, or calling, count as they are,
+  /// marked timed out), then waits up to kUnregisterGrace for the
+  /// un-REGISTERs.
   CheckReport run(engine::Millis timeout, const std::function<bool()>& stop);
 
  private:
@@ -56,12 +65,14 @@ class CheckRun {
     daemon::EventObserver* log_;
   };
 
-  /// Seals and stops every line that is decided; true when none is left.
+  /// Seals every line that is decided, and stops every line that is done;
+  /// true when none is left.
   bool finish_decided();
-  /// A line's registration is decided and every server probed. This is where
-  /// a later `--call` (spec.md §6) goes on: place one test call through
-  /// LineEngine::place_test_call and seal at its TestCallFinished.
+  /// A line's registration is decided and every server probed (or the check
+  /// is over): seal it, and with --call place its one test call.
   void on_decided(size_t index, bool timed_out);
+  /// Sealed, and no call in progress.
+  bool done(size_t index) const;
   bool idle() const;
 
   sip::SipAgent& agent_;

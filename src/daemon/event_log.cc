@@ -44,14 +44,6 @@ std::string now_utc() {
   return text;
 }
 
-/// Whether a test call ended as its line expects: with `expected_status`,
-/// or answered (any 2xx) when none is set or it is a 2xx.
-bool as_expected(const engine::LineSettings& line, const engine::TestCallFinished& call) {
-  std::optional<int> expected = line.test_call ? line.test_call->expected_status : std::nullopt;
-  if (!expected || *expected / 100 == 2) return call.setup_to_answer.has_value();
-  return call.result == std::to_string(*expected);
-}
-
 /// The level and fields of one event; servers are named as in metrics.
 struct Describer {
   const engine::LineSettings& line;
@@ -107,7 +99,8 @@ struct Describer {
     if (e.setup_to_answer) fields.emplace_back("setup", seconds(*e.setup_to_answer));
     if (e.cancelled) fields.emplace_back("cancelled", "true");
     // A call that did not end as expected is worth a warning.
-    return {as_expected(line, e) ? LogLevel::kInfo : LogLevel::kWarn, fields};
+    std::optional<int> expected = line.test_call ? line.test_call->expected_status : std::nullopt;
+    return {ended_as_expected(e, expected) ? LogLevel::kInfo : LogLevel::kWarn, fields};
   }
 };
 

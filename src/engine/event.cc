@@ -4,6 +4,11 @@
 
 namespace sipsentry::engine {
 
+bool ended_as_expected(const TestCallFinished& call, std::optional<int> expected_status) {
+  if (!expected_status || *expected_status / 100 == 2) return call.setup_to_answer.has_value();
+  return call.result == std::to_string(*expected_status);
+}
+
 const char* to_string(FailbackProbe::Result result) {
   switch (result) {
     case FailbackProbe::Result::kSuccess:

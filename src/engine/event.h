@@ -78,6 +78,10 @@ struct TestCallFinished {
   bool cancelled = false;  // the ring timeout ran out and a CANCEL went
 };
 
+/// Whether a test call ended as its line expects: with `expected_status`,
+/// or answered (any 2xx) when none is set or it is a 2xx.
+bool ended_as_expected(const TestCallFinished& call, std::optional<int> expected_status);
+
 const char* to_string(FailbackProbe::Result result);
 
 struct Event {

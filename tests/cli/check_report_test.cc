@@ -68,6 +68,38 @@ LineResult nowhere() {
   return line;
 }
 
+/// hall, with its test call answered through the primary.
+LineResult hall_answered() {
+  LineResult line = on_primary();
+  line.call = CallResult{.kind = CallResult::Kind::kFinished, .target = "sip:*43@pbx", .server = 0};
+  line.call->finished = {.result = "answered",
+                         .invite_server = 0,
+                         .bye_server = 0,
+                         .setup_to_first_18x = 2ms,
+                         .setup_to_answer = 306ms};
+  return line;
+}
+
+/// hall, with its test call cancelled by the ring timeout.
+LineResult hall_cancelled() {
+  LineResult line = hall_answered();
+  line.call->finished = {
+      .result = "487", .invite_server = 0, .setup_to_first_18x = 3ms, .cancelled = true};
+  return line;
+}
+
+/// hall, whose call's BYE found the primary gone and went through the backup.
+LineResult hall_bye_failed_over() {
+  LineResult line = hall_answered();
+  line.call->finished.bye_server = 1;
+  line.call->failovers.push_back({.from = 0,
+                                  .to = 1,
+                                  .method = Method::kBye,
+                                  .reason = {Reason::Kind::kIcmp},
+                                  .detection = 0ms});
+  return line;
+}
+
 std::string printed(ReportFormat format, const CheckReport& report) {
   std::ostringstream out;
   print_report(out, format, report);
@@ -111,6 +143,79 @@ TEST(CheckNagios, LabelsNeverCarryQuotesOrEqualsSigns) {
   std::string out = printed(ReportFormat::kNagios, report_of({line}));
   EXPECT_NE(out.find("'hall/b__x__y rtt'=0.010s;;;0"), std::string::npos) << out;
   EXPECT_EQ(out.find('|'), out.rfind('|')) << out;  // only the perfdata separator
+}
+
+TEST(CheckNagios, AnAnsweredCallCountsAndGivesItsSetupAndPostDialDelay) {
+  EXPECT_EQ(printed(ReportFormat::kNagios, report_of({hall_answered()})),
+            "SIPSENTRY OK - 1 line(s) registered on their primary, 2 server(s) up, 1 test call(s) "
+            "as expected | 'hall/a rtt'=0.003s;;;0 'hall/b rtt'=0.010s;;;0 "
+            "'hall call_setup'=0.306s;;;0 'hall post_dial_delay'=0.002s;;;0\n");
+}
+
+TEST(CheckNagios, ACancelledCallIsCriticalAndSaysSo) {
+  EXPECT_EQ(printed(ReportFormat::kNagios, report_of({hall_cancelled()})),
+            "SIPSENTRY CRITICAL - hall: registered on primary a; test call 487 (expected "
+            "answered), cancelled by the ring timeout | 'hall/a rtt'=0.003s;;;0 "
+            "'hall/b rtt'=0.010s;;;0 'hall post_dial_delay'=0.003s;;;0\n");
+}
+
+TEST(CheckNagios, ACallThatFailedOverIsAWarningNamingTheFailover) {
+  EXPECT_EQ(printed(ReportFormat::kNagios, report_of({hall_bye_failed_over()})),
+            "SIPSENTRY WARNING - hall: registered on primary a; test call answered, failed over "
+            "(BYE from a to b, icmp) | 'hall/a rtt'=0.003s;;;0 'hall/b rtt'=0.010s;;;0 "
+            "'hall call_setup'=0.306s;;;0 'hall post_dial_delay'=0.002s;;;0\n");
+}
+
+TEST(CheckJson, ATestCallObjectPerLineWithCalls) {
+  auto doc = nlohmann::json::parse(
+      printed(ReportFormat::kJson, report_of({hall_bye_failed_over(), on_primary()})));
+  EXPECT_EQ(doc["schema"], 1);
+  EXPECT_EQ(doc["status"], "warning");
+  EXPECT_EQ(doc["lines"][0]["test_call"], nlohmann::json({{"placed", true},
+                                                          {"skipped", nullptr},
+                                                          {"target", "sip:*43@pbx"},
+                                                          {"expected_status", nullptr},
+                                                          {"result", "answered"},
+                                                          {"as_expected", true},
+                                                          {"failed_over", true},
+                                                          {"cancelled", false},
+                                                          {"invite_server", "a"},
+                                                          {"invite_role", "primary"},
+                                                          {"bye_server", "b"},
+                                                          {"bye_role", "backup"},
+                                                          {"post_dial_delay_seconds", 0.002},
+                                                          {"setup_seconds", 0.306},
+                                                          {"failovers",
+                                                           {{{"from", "a"},
+                                                             {"to", "b"},
+                                                             {"method", "BYE"},
+                                                             {"reason", "icmp"},
+                                                             {"detection_seconds", 0.0}}}}}));
+  EXPECT_TRUE(doc["lines"][1]["test_call"].is_null()) << "no --call: null";
+}
+
+TEST(CheckJson, ACancelledCallAndLinesWithoutACall) {
+  LineResult no_test_call = on_primary();
+  no_test_call.call = CallResult{};
+  LineResult unregistered = nowhere();
+  unregistered.call = CallResult{.kind = CallResult::Kind::kNotPlaced, .target = "sip:x@y"};
+  auto doc = nlohmann::json::parse(
+      printed(ReportFormat::kJson, report_of({hall_cancelled(), no_test_call, unregistered})));
+  const auto& cancelled = doc["lines"][0]["test_call"];
+  EXPECT_EQ(cancelled["result"], "487");
+  EXPECT_EQ(cancelled["as_expected"], false);
+  EXPECT_EQ(cancelled["cancelled"], true);
+  EXPECT_EQ(cancelled["invite_server"], "a");
+  EXPECT_TRUE(cancelled["bye_server"].is_null());
+  EXPECT_TRUE(cancelled["setup_seconds"].is_null());
+  EXPECT_EQ(doc["lines"][0]["status"], "critical");
+  const auto& none = doc["lines"][1]["test_call"];
+  EXPECT_EQ(none["placed"], false);
+  EXPECT_EQ(none["skipped"], "no_test_call");
+  EXPECT_TRUE(none["result"].is_null());
+  EXPECT_EQ(doc["lines"][1]["status"], "ok");
+  EXPECT_EQ(doc["lines"][2]["test_call"]["skipped"], "not_registered");
+  EXPECT_EQ(doc["lines"][2]["test_call"]["target"], "sip:x@y");
 }
 
 TEST(CheckJson, SchemaOneWithEveryFieldOfALineOnItsBackup) {
@@ -215,6 +320,52 @@ TEST(CheckText, ARefusalShowsItsStatus) {
   EXPECT_NE(out.find("hall: CRITICAL, not registered: refused (rejected 403)\n"), std::string::npos)
       << out;
   EXPECT_NE(out.find("up: REGISTER 403 (rejected) in 3ms"), std::string::npos) << out;
+}
+
+TEST(CheckText, TheCallUnderItsLineWithServersAndTimes) {
+  LineResult no_test_call = on_backup();
+  no_test_call.call = CallResult{};
+  EXPECT_EQ(
+      printed(ReportFormat::kText, report_of({hall_answered(), hall_cancelled(), no_test_call})),
+      "hall: OK, registered on primary a\n"
+      "  primary a udp 127.0.0.1:5070: up: REGISTER 200 in 3ms\n"
+      "  backup b udp 127.0.0.1:5072: up: OPTIONS 200 in 10ms\n"
+      "  test call sip:*43@pbx: answered; INVITE through primary a, BYE through primary a; "
+      "post-dial delay 2ms, setup 306ms\n"
+      "hall: CRITICAL, registered on primary a; test call 487 (expected answered), "
+      "cancelled by the ring timeout\n"
+      "  primary a udp 127.0.0.1:5070: up: REGISTER 200 in 3ms\n"
+      "  backup b udp 127.0.0.1:5072: up: OPTIONS 200 in 10ms\n"
+      "  test call sip:*43@pbx: 487 (expected answered), cancelled by the ring timeout; "
+      "INVITE through primary a; post-dial delay 3ms\n"
+      "desk: WARNING, registered on backup pbx-b; failover from pbx-a (REGISTER, icmp, "
+      "detected in 1ms)\n"
+      "  primary pbx-a udp 127.0.0.1:5060: down: REGISTER icmp after 1ms\n"
+      "  backup pbx-b tcp 127.0.0.1:5062: up: REGISTER 200 in 2ms\n"
+      "  test call: none, no test_call configured\n"
+      "CRITICAL: 3 line(s): 1 ok, 1 warning, 1 critical; 6 server(s): 5 up, 1 down; "
+      "2 test call(s): 1 as expected; checked in 12ms\n");
+}
+
+TEST(CheckText, AFailedOverCallAndOneNotOver) {
+  LineResult pending = on_primary();
+  pending.call = CallResult{.kind = CallResult::Kind::kPending, .target = "sip:*43@pbx"};
+  pending.timed_out = true;
+  std::string out = printed(ReportFormat::kText, report_of({hall_bye_failed_over(), pending}));
+  EXPECT_NE(out.find("hall: WARNING, registered on primary a; test call answered, failed over "
+                     "(BYE from a to b, icmp)\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("  test call sip:*43@pbx: answered, failed over (BYE from a to b, icmp); "
+                     "INVITE through primary a, BYE through backup b; post-dial delay 2ms, "
+                     "setup 306ms\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("hall: CRITICAL, registered on primary a; test call not over; the check "
+                     "timed out\n  "),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("  test call sip:*43@pbx: not over\n"), std::string::npos) << out;
 }
 
 TEST(CheckText, UnknownSaysWhy) {

@@ -85,14 +85,85 @@ TEST(CheckVerdict, TheWorstLineDecides) {
   EXPECT_STREQ(to_string(CheckStatus::kCritical), "critical");
 }
 
+/// A call that ended with `result` through `invite` (and `bye`), from a line
+/// registered on `from`.
+CallResult call(std::string result, size_t from, std::optional<size_t> invite,
+                std::optional<size_t> bye = std::nullopt) {
+  CallResult out{.kind = CallResult::Kind::kFinished, .target = "sip:*43@pbx", .server = from};
+  out.finished = {.result = std::move(result), .invite_server = invite, .bye_server = bye};
+  if (out.finished.result == "answered") out.finished.setup_to_answer = 300ms;
+  return out;
+}
+
+LineResult with_call(LineResult line, CallResult call) {
+  line.call = std::move(call);
+  return line;
+}
+
+TEST(CheckVerdict, ACallAnsweredThroughTheLinesServerKeepsTheVerdict) {
+  EXPECT_EQ(line_status(with_call(registered_on(0), call("answered", 0, 0, 0))), CheckStatus::kOk);
+  EXPECT_EQ(line_status(with_call(registered_on(1, false), call("answered", 1, 1, 1))),
+            CheckStatus::kWarning);
+}
+
+TEST(CheckVerdict, ACallWhoseInviteOrByeFailedOverIsAWarning) {
+  EXPECT_EQ(line_status(with_call(registered_on(0), call("answered", 0, 1, 1))),
+            CheckStatus::kWarning);
+  EXPECT_EQ(line_status(with_call(registered_on(0), call("answered", 0, 0, 1))),
+            CheckStatus::kWarning);
+  CallResult by_event = call("answered", 0, 0, 0);
+  by_event.failovers.push_back({.from = 0, .to = 1, .method = engine::Method::kBye});
+  EXPECT_EQ(line_status(with_call(registered_on(0), by_event)), CheckStatus::kWarning);
+  // Answered, and no server took its BYE.
+  EXPECT_EQ(line_status(with_call(registered_on(0), call("answered", 0, 0))),
+            CheckStatus::kWarning);
+}
+
+TEST(CheckVerdict, ACallThatDidNotSucceedIsCritical) {
+  CallResult cancelled = call("487", 0, 0);
+  cancelled.finished.cancelled = true;
+  EXPECT_EQ(line_status(with_call(registered_on(0), cancelled)), CheckStatus::kCritical);
+  EXPECT_EQ(line_status(with_call(registered_on(0), call("486", 0, 0))), CheckStatus::kCritical);
+  EXPECT_EQ(line_status(with_call(registered_on(0), call("unavailable", 0, std::nullopt))),
+            CheckStatus::kCritical);
+  EXPECT_EQ(overall_status({registered_on(0), with_call(registered_on(0), cancelled)}),
+            CheckStatus::kCritical);
+}
+
+TEST(CheckVerdict, AnExpectedStatusOtherThanAnsweredIsTheSuccess) {
+  CallResult busy = call("486", 0, 0);
+  busy.expected_status = 486;
+  EXPECT_EQ(line_status(with_call(registered_on(0), busy)), CheckStatus::kOk);
+  CallResult answered = call("answered", 0, 0, 0);
+  answered.expected_status = 486;
+  EXPECT_EQ(line_status(with_call(registered_on(0), answered)), CheckStatus::kCritical);
+  answered.expected_status = 200;  // a 2xx: any answer
+  EXPECT_EQ(line_status(with_call(registered_on(0), answered)), CheckStatus::kOk);
+}
+
+TEST(CheckVerdict, ALineWithoutTestCallIsJudgedOnItsRegistrationAlone) {
+  EXPECT_EQ(line_status(with_call(registered_on(0), CallResult{})), CheckStatus::kOk);
+  EXPECT_EQ(line_status(with_call(registered_on(1, false), CallResult{})), CheckStatus::kWarning);
+}
+
+TEST(CheckVerdict, ACallNotPlacedOrNotOverIsCritical) {
+  CallResult pending{.kind = CallResult::Kind::kPending, .server = 0};
+  EXPECT_EQ(line_status(with_call(registered_on(0), pending)), CheckStatus::kCritical);
+  CallResult not_placed{.kind = CallResult::Kind::kNotPlaced};
+  EXPECT_EQ(line_status(with_call(registered_on(0), not_placed)), CheckStatus::kCritical);
+  EXPECT_EQ(line_status(with_call(not_registered(LineState::kUnregistered), not_placed)),
+            CheckStatus::kCritical);
+}
+
 /// The check's own settings, run by the engine in virtual time, with every
 /// event handed to a collector as the real-time driver does.
 class CollectorTest : public ::testing::Test {
  protected:
-  CollectorTest()
-      : settings_(check_settings(engine::testing::two_server_line())),
+  explicit CollectorTest(engine::LineSettings line = engine::testing::two_server_line(),
+                         bool calls = false)
+      : settings_(check_settings(std::move(line), calls)),
         driver_(settings_, servers_.responder()),
-        collector_({settings_}) {}
+        collector_({settings_}, calls) {}
 
   void run_for(engine::Millis duration) {
     driver_.advance_by(duration);
@@ -179,6 +250,123 @@ TEST_F(CollectorTest, EventsAfterTheSealDoNotChangeTheResult) {
   driver_.stop();  // the un-REGISTER, answered 503
   run_for(1ms);
   EXPECT_TRUE(collector_.results()[0].servers[0].up);
+}
+
+/// --call: the check's settings keep the line's test call; the collector
+/// follows the one call placed once the line is decided.
+class CallCollectorTest : public CollectorTest {
+ protected:
+  static engine::LineSettings line_with_call() {
+    engine::LineSettings line = engine::testing::two_server_line();
+    line.test_call = engine::TestCallSettings{.target = "sip:*43@pbx", .duration = 5s};
+    return line;
+  }
+  CallCollectorTest() : CollectorTest(line_with_call(), true) {}
+
+  /// Both servers answer 200 (a method the test scripted keeps its answer);
+  /// the line registers on the primary, is sealed and its call placed, as
+  /// CheckRun does.
+  void register_and_call() {
+    start(200, 200);
+    run_for(0ms);
+    ASSERT_TRUE(decided());
+    seal();
+    ASSERT_TRUE(collector_.call_due(0));
+    collector_.call_placed(0);
+    driver_.place_test_call();
+  }
+  const CallResult& call() const { return *collector_.results()[0].call; }
+};
+
+TEST_F(CallCollectorTest, TheCallIsFollowedUntilItsByeIsAnswered) {
+  register_and_call();
+  run_for(4999ms);
+  EXPECT_TRUE(collector_.calling(0));
+  EXPECT_EQ(call().kind, CallResult::Kind::kPending);
+  run_for(1ms);  // the hold is over: BYE, answered at once
+  EXPECT_FALSE(collector_.calling(0));
+  EXPECT_EQ(call().kind, CallResult::Kind::kFinished);
+  EXPECT_EQ(call().finished.result, "answered");
+  EXPECT_EQ(call().finished.bye_server, 0u);
+  EXPECT_EQ(call().server, 0u);
+  EXPECT_TRUE(call().as_expected());
+  EXPECT_FALSE(call().failed_over());
+  EXPECT_EQ(line_status(collector_.results()[0]), CheckStatus::kOk);
+}
+
+TEST_F(CallCollectorTest, AnInviteFailoverIsTheCallsNotTheRegistrations) {
+  servers_.answer(0, engine::Method::kInvite, 503);
+  register_and_call();
+  run_for(5s);
+  ASSERT_EQ(call().kind, CallResult::Kind::kFinished);
+  EXPECT_EQ(call().finished.invite_server, 1u);
+  ASSERT_EQ(call().failovers.size(), 1u);
+  EXPECT_EQ(call().failovers[0].method, engine::Method::kInvite);
+  const LineResult& line = collector_.results()[0];
+  EXPECT_FALSE(line.failover);            // the walk at start-up stayed on the primary
+  EXPECT_EQ(line.registered_server, 0u);  // as sealed
+  EXPECT_TRUE(line.servers[0].up);        // what the registration found
+  EXPECT_EQ(line_status(line), CheckStatus::kWarning);
+}
+
+TEST_F(CallCollectorTest, OnlyTheCallsOwnFailoversCount) {
+  register_and_call();
+  collector_.on_event(settings_, {1s, engine::Failover{.method = engine::Method::kOptions}});
+  EXPECT_TRUE(call().failovers.empty()) << "a keep-alive's failover is the line's";
+  collector_.on_event(settings_, {2s, engine::Failover{.method = engine::Method::kBye}});
+  EXPECT_EQ(call().failovers.size(), 1u);
+}
+
+TEST_F(CallCollectorTest, AnUnregisteredLineHasNoCallDue) {
+  start(403, 200);
+  run_for(0ms);
+  seal();
+  EXPECT_FALSE(collector_.call_due(0));
+  EXPECT_EQ(call().kind, CallResult::Kind::kNotPlaced);
+  EXPECT_EQ(call().target, "sip:*43@pbx");
+}
+
+TEST_F(CallCollectorTest, ACallNotOverAtTheTimeoutStaysPendingAndTheLineTimedOut) {
+  register_and_call();
+  run_for(1s);
+  collector_.call_timed_out(0);
+  driver_.stop();
+  run_for(10s);
+  EXPECT_FALSE(collector_.calling(0));
+  EXPECT_EQ(call().kind, CallResult::Kind::kPending);
+  EXPECT_TRUE(collector_.results()[0].timed_out);
+  EXPECT_EQ(line_status(collector_.results()[0]), CheckStatus::kCritical);
+}
+
+TEST(CallCollector, WithoutCallsThereIsNoCallResultAndWithoutTestCallNoneIsDue) {
+  engine::LineSettings line = engine::testing::two_server_line();
+  EXPECT_FALSE(ResultCollector({line}).results()[0].call);
+  ResultCollector collector({line}, true);
+  ASSERT_TRUE(collector.results()[0].call);
+  EXPECT_EQ(collector.results()[0].call->kind, CallResult::Kind::kNotConfigured);
+}
+
+TEST(CheckSettings, WithCallsTheTestCallStaysButNeverComesByItself) {
+  engine::LineSettings line = engine::testing::two_server_line();
+  line.test_call = engine::TestCallSettings{.target = "sip:*43@pbx"};
+  engine::LineSettings checked = check_settings(line, true);
+  ASSERT_TRUE(checked.test_call);
+  EXPECT_EQ(checked.test_call->target, "sip:*43@pbx");
+  EXPECT_GT(checked.test_call->interval, 1h);
+  EXPECT_EQ(checked.test_call->ring_timeout, line.test_call->ring_timeout);
+  EXPECT_FALSE(check_settings(engine::testing::two_server_line(), true).test_call);
+}
+
+TEST(CheckSettings, TheWorstCallIsInviteBudgetRingTimeoutHoldAndByeBudget) {
+  config::LineConfig line;
+  line.settings = engine::testing::two_server_line();
+  EXPECT_EQ(worst_call(line.settings), 0ms);
+  line.settings.test_call =
+      engine::TestCallSettings{.target = "sip:*43@pbx", .duration = 5s, .ring_timeout = 30s};
+  // The longest INVITE and BYE budgets are the last server's 64*T1.
+  EXPECT_EQ(worst_call(line.settings), 32s + 30s + 5s + 32s);
+  EXPECT_EQ(default_timeout({line}, true), 39500ms + 99s + 5s);
+  EXPECT_EQ(default_timeout({line}, false), 39500ms + 5s);
 }
 
 TEST(CheckSettings, ObserveOnceUnregisterOnExitNoTestCalls) {
