@@ -55,26 +55,29 @@ make_tls_files() {
     -CAcreateserial -out "$dir/server.pem" -days 2 -extfile "$dir/server.ext" >>"$dir/log" 2>&1
 }
 
-# start_kamailio NAME PORT PASSWORD [TLS_PORT]: starts a registrar (with TLS
-# on TLS_PORT when given, certificate from make_tls_files); its main pid is
-# in $NAME_pid.
+# start_kamailio NAME PORT PASSWORD [TLS_PORT] [UAS_PORT]: starts a
+# registrar (with TLS on TLS_PORT when given and not empty, certificate from
+# make_tls_files; relaying calls to a UAS on 127.0.0.1:UAS_PORT, -A
+# WITH_CALLS, when UAS_PORT is given); its main pid is in $NAME_pid.
 start_kamailio() {
-  name=$1 port=$2 password=$3 tls_port=${4:-}
+  name=$1 port=$2 password=$3 tls_port=${4:-} uas_port=${5:-}
   modules=$(dirname "$(find /usr/lib -name registrar.so -path '*kamailio*' | head -n 1)")
   mkdir -p "$work/$name"
   sed -e "s|@PORT@|$port|g" -e "s|@PASSWORD@|$password|g" -e "s|@MODULES@|$modules/|g" \
     -e "s|@TLS_PORT@|$tls_port|g" -e "s|@TLS_CONFIG@|$work/$name/tls.cfg|g" \
+    -e "s|@UAS_PORT@|$uas_port|g" \
     "$(dirname "$0")/kamailio.cfg.in" >"$work/$name/kamailio.cfg"
-  tls_define=""
+  defines=""
   if [ -n "$tls_port" ]; then
     make_tls_files || { cat "$work/tls/log"; return 1; }
     printf '[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\nprivate_key = %s\ncertificate = %s\n' \
       "$work/tls/server.key" "$work/tls/server.pem" >"$work/$name/tls.cfg"
-    tls_define="-A WITH_TLS"
+    defines="-A WITH_TLS"
   fi
-  # shellcheck disable=SC2086 # tls_define is empty or two words
+  [ -n "$uas_port" ] && defines="$defines -A WITH_CALLS"
+  # shellcheck disable=SC2086 # defines is a list of "-A NAME" words
   kamailio -f "$work/$name/kamailio.cfg" -DD -E -Y "$work/$name" -P "$work/$name/pid" \
-    $tls_define >"$work/$name/log" 2>&1 &
+    $defines >"$work/$name/log" 2>&1 &
   pid=$!
   started_pids="$started_pids $pid"
   eval "${name}_pid=$pid"
@@ -84,6 +87,35 @@ start_kamailio() {
     "$sipsentry" probe "sip:127.0.0.1:$port" --timeout 200ms >/dev/null 2>&1 && return 0
   done
   echo "kamailio $name did not start:"; cat "$work/$name/log"; return 1
+}
+
+# udp_port_taken PORT: whether a socket holds UDP PORT on 127.0.0.1.
+udp_port_taken() {
+  python3 - "$1" <<'PY'
+import socket, sys
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    u.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(0)
+sys.exit(1)
+PY
+}
+
+# start_sipp NAME SCENARIO PORT: a SIPp UAS on UDP 127.0.0.1:PORT running
+# sipp/SCENARIO (a callee for Kamailio's -A WITH_CALLS); its log and the
+# messages it received are under $work/NAME.
+start_sipp() {
+  name=$1 scenario=$2 port=$3
+  mkdir -p "$work/$name"
+  sipp -sf "$(dirname "$0")/sipp/$scenario" -i 127.0.0.1 -p "$port" -t u1 -nostdin \
+    -trace_msg -message_file "$work/$name/messages" >"$work/$name/log" 2>&1 &
+  started_pids="$started_pids $!"
+  for _ in $(seq 1 50); do
+    udp_port_taken "$port" && return 0
+    sleep 0.1
+  done
+  echo "sipp $name did not start:"; cat "$work/$name/log"; return 1
 }
 
 # The processes of one Kamailio instance (main and children).

@@ -8,6 +8,12 @@
 # condition that is false may return nothing), and the state panels must
 # show both lines, the one with a single server too. During the outage the
 # primary-down and on-backup conditions must hold on real data.
+# Test calls: the registrars relay calls (-A WITH_CALLS) to a SIPp callee
+# that answers. Line desk calls every 2 s and sends nothing else to its
+# server, so its INVITE or BYE is what finds the stopped primary unavailable
+# and fails over; line annex's only server is gone, so its calls fail. The
+# test-call alerts must fire for those two lines, and the test-call panels
+# show both.
 # Usage: prometheus_e2e_test.sh SIPSENTRY SOURCE_DIR
 set -u
 sipsentry=$1
@@ -19,11 +25,14 @@ rules="$source_dir/packaging/prometheus/sipsentry-alerts.yml"
 
 primary_port=$(free_port)
 backup_port=$(free_port)
+gone_port=$(free_port)
+callee_port=$(free_port)
 metrics_port=$(free_port)
 prometheus_port=$(free_port)
 prometheus="http://127.0.0.1:$prometheus_port"
-start_kamailio primary "$primary_port" "s3cret" || exit 1
-start_kamailio backup "$backup_port" "s3cret" || exit 1
+start_sipp callee call_answer.xml "$callee_port" || exit 1
+start_kamailio primary "$primary_port" "s3cret" "" "$callee_port" || exit 1
+start_kamailio backup "$backup_port" "s3cret" "" "$callee_port" || exit 1
 
 cat >"$work/sipsentry.yaml" <<YAML
 metrics: {listen: "127.0.0.1:$metrics_port"}
@@ -40,6 +49,13 @@ lines:
       {name: pbx-b, address: 127.0.0.1, port: $backup_port, expires: 60}]}
   - {name: lobby, user: "2002", password_env: RECEPTION_PASSWORD, servers: [
       {name: pbx-b, address: 127.0.0.1, port: $backup_port, expires: 60}]}
+  - {name: desk, user: "2003", password_env: RECEPTION_PASSWORD, keepalive_interval: 0,
+     test_call: {target: "sip:echo@127.0.0.1", interval: 2s, duration: 200ms}, servers: [
+      {name: pbx-a, address: 127.0.0.1, port: $primary_port, expires: 60},
+      {name: pbx-b, address: 127.0.0.1, port: $backup_port, expires: 60}]}
+  - {name: annex, user: "2004", password_env: RECEPTION_PASSWORD,
+     test_call: {target: "sip:echo@127.0.0.1", interval: 2s}, servers: [
+      {name: pbx-gone, address: 127.0.0.1, port: $gone_port}]}
 YAML
 RECEPTION_PASSWORD=s3cret "$sipsentry" run -c "$work/sipsentry.yaml" >"$work/sipsentry.log" 2>&1 &
 started_pids="$started_pids $!"
@@ -55,18 +71,23 @@ prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb"
   --web.listen-address="127.0.0.1:$prometheus_port" >"$work/prometheus.log" 2>&1 &
 started_pids="$started_pids $!"
 
-# until SECONDS EXPR: waits until Prometheus returns a sample for EXPR.
-until_sample() {
+# within SECONDS MODE ARG...: waits until `prometheus_queries.py URL MODE
+# ARG...` succeeds.
+within() {
   end=$(( $(date +%s) + $1 ))
+  shift
   while [ "$(date +%s)" -le "$end" ]; do
-    "$queries" "$prometheus" nonempty "$2" && return 0
+    "$queries" "$prometheus" "$@" && return 0
     sleep 0.5
   done
   return 1
 }
+# until_sample SECONDS EXPR: waits until Prometheus returns a sample for EXPR.
+until_sample() { within "$1" nonempty "$2"; }
 show_logs() {
   echo "--- sipsentry"; tail -n 20 "$work/sipsentry.log"
   echo "--- prometheus"; tail -n 20 "$work/prometheus.log"
+  echo "--- sipp callee"; tail -n 20 "$work/callee/log"
 }
 
 until_sample 20 'sipsentry_line_active_server{line="reception",role="primary"} == 1'
@@ -74,6 +95,8 @@ expect_exit "Prometheus sees the line registered on the primary" 0 $?
 [ "$failures" -eq 0 ] || { show_logs; finish; exit 1; }
 until_sample 10 'up{job="sipsentry"} == 1'
 expect_exit "the target is up" 0 $?
+until_sample 10 'sipsentry_test_calls_total{line="desk",server="pbx-a",result="answered"}'
+expect_exit "a test call is answered through the primary" 0 $?
 
 stop_kamailio primary
 until_sample 15 'sipsentry_line_active_server{line="reception",role="backup"} == 1'
@@ -82,8 +105,12 @@ expect_exit "Prometheus sees the failover to the backup" 0 $?
 expect_exit "the primary-down condition holds during the outage" 0 $?
 "$queries" "$prometheus" nonempty 'sipsentry_line_active_server{role="backup"} == 1'
 expect_exit "the on-backup condition holds during the outage" 0 $?
+until_sample 10 'sipsentry_test_calls_total{line="desk",server="pbx-b",result="answered"}'
+expect_exit "a test call is answered through the backup" 0 $?
+"$queries" "$prometheus" nonempty 'sipsentry_failovers_total{line="desk",method=~"INVITE|BYE"}'
+expect_exit "the test call's INVITE or BYE failed over" 0 $?
 
-start_kamailio primary "$primary_port" "s3cret" || { show_logs; exit 1; }
+start_kamailio primary "$primary_port" "s3cret" "" "$callee_port" || { show_logs; exit 1; }
 until_sample 20 'increase(sipsentry_failbacks_total{line="reception"}[1m]) > 0'
 expect_exit "Prometheus sees the failback" 0 $?
 # A few more scrapes, so that every rate has samples after the failback.
@@ -97,6 +124,22 @@ for panel in "Where each line is registered" "Active server" "Registration state
   "$queries" "$prometheus" lines "$dashboard" "$panel" reception lobby
   expect_exit "panel \"$panel\" shows every line" 0 $?
 done
+# The test-call panels show the line whose calls fail too.
+for panel in "Test calls by result" "Test calls answered (last hour)" \
+  "Servers that carried the calls"; do
+  "$queries" "$prometheus" lines "$dashboard" "$panel" desk annex
+  expect_exit "panel \"$panel\" shows both lines with test calls" 0 $?
+done
+for panel in "Call setup time" "Post-dial delay" "INVITE and BYE failovers"; do
+  "$queries" "$prometheus" lines "$dashboard" "$panel" desk
+  expect_exit "panel \"$panel\" shows line desk" 0 $?
+done
+within 5 firing SipsentryTestCallsOnBackup line=desk server=pbx-b
+expect_exit "SipsentryTestCallsOnBackup fires for desk's calls through pbx-b" 0 $?
+within 5 firing SipsentryTestCallsFailing line=annex
+expect_exit "SipsentryTestCallsFailing fires for annex" 0 $?
+"$queries" "$prometheus" firing SipsentryTestCallsFailing line=desk
+expect_exit "SipsentryTestCallsFailing does not fire for desk" 1 $?
 "$queries" "$prometheus" rules >"$work/rules" 2>&1
 expect_exit "Prometheus evaluates every alert rule without error" 0 $?
 grep FAIL "$work/rules"

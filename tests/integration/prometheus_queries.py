@@ -9,6 +9,8 @@ dashboard's and the alert rules' expressions (prometheus_e2e_test.sh).
       condition, an annotation) may return nothing while all is well, and
       then its left side must return one
   prometheus_queries.py URL rules            every loaded rule evaluates without error
+  prometheus_queries.py URL firing ALERT [LABEL=VALUE...]
+      exit 0 when an alert of that name with those labels is firing
   prometheus_queries.py URL lines DASHBOARD TITLE LINE...
       the dashboard panel called TITLE shows every LINE (its queries together)
 """
@@ -83,6 +85,14 @@ def check_rules(url):
     return passes, failures
 
 
+def firing(url, name, labels):
+    for alert in api(url, "/api/v1/alerts")["data"]["alerts"]:
+        if (alert["state"] == "firing" and alert["labels"].get("alertname") == name
+                and all(alert["labels"].get(k) == v for k, v in labels.items())):
+            return True
+    return False
+
+
 def check_lines(url, dashboard, title, lines):
     exprs = [expr for where, expr in promql_exprs.dashboard_exprs(dashboard)
              if where.startswith(f'panel "{title}" ')]
@@ -102,6 +112,8 @@ def main(argv):
     url, mode = argv[1], argv[2]
     if mode == "nonempty":
         return 0 if numbers(query(url, argv[3])[2]) else 1
+    if mode == "firing":
+        return 0 if firing(url, argv[3], dict(a.split("=", 1) for a in argv[4:])) else 1
     if mode == "every":
         passes, failures = check_every(url, argv[3], argv[4])
     elif mode == "lines":

@@ -150,7 +150,9 @@ def main(argv):
     checks.expect({"sipsentry_line_active_server", "sipsentry_server_up",
                    "sipsentry_request_duration_seconds", "sipsentry_failover_detection_seconds",
                    "sipsentry_line_state", "sipsentry_failback_probes_total",
-                   "sipsentry_failovers_total", "sipsentry_failbacks_total"} <= used,
+                   "sipsentry_failovers_total", "sipsentry_failbacks_total",
+                   "sipsentry_test_calls_total", "sipsentry_test_call_setup_seconds",
+                   "sipsentry_test_call_post_dial_delay_seconds"} <= used,
                   f"the dashboard shows the main families (uses {sorted(used)})")
     if promtool:
         check_promql(exprs, promtool, checks)
