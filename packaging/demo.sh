@@ -51,6 +51,8 @@ stop_server() {
   pid=$(cat "$pidfile")
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  # A server that did not stop in 5 s, and any worker of it left behind.
+  pkill -KILL -f "$demo_dir/$1/kamailio.cfg" 2>/dev/null || true
   rm -f "$pidfile"
 }
 

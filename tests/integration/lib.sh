@@ -8,17 +8,24 @@ work=$(mktemp -d)
 started_pids=""
 
 cleanup() {
-  for pid in $started_pids; do
-    kill -CONT "$pid" 2>/dev/null
-    kill "$pid" 2>/dev/null
-  done
-  # Kamailio's children follow their main process; wait for them to go.
+  # Every process started and its children (Kamailio's workers), taken
+  # before the main processes go and their children are re-parented.
+  all_pids=$started_pids
+  for pid in $started_pids; do all_pids="$all_pids $(pgrep -P "$pid" | tr '\n' ' ')"; done
+  # shellcheck disable=SC2086 # lists of pids
+  kill -CONT $all_pids 2>/dev/null
+  # shellcheck disable=SC2086
+  kill $started_pids 2>/dev/null
+  # Kamailio's children follow their main process; wait for them to go,
+  # and kill whatever is still there after 2 s.
   for _ in 1 2 3 4 5 6 7 8 9 10; do
     alive=""
-    for pid in $started_pids; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    for pid in $all_pids; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [ -z "$alive" ] && break
     sleep 0.2
   done
+  # shellcheck disable=SC2086
+  [ -n "$alive" ] && kill -KILL $all_pids 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
