@@ -10,7 +10,7 @@ PACKAGES="
   libgtest-dev libgmock-dev
   kamailio kamailio-tls-modules sip-tester prometheus openssl
   procps iproute2 curl python3 python3-yaml man-db groff-base dpkg-dev strace
-  systemd lintian
+  systemd lintian jq bc
 "
 
 missing=""
