@@ -57,8 +57,10 @@ bool LineDriver::call_method(engine::Method method) {
 void LineDriver::end_call() {
   if (!call_dialog_) return;
   auto found = dialogs_.find(*call_dialog_);
-  if (found != dialogs_.end()) agent_.end_call(found->second.call_id);
-  if (found != dialogs_.end()) dialogs_.erase(found);
+  if (found != dialogs_.end()) {
+    agent_.end_call(found->second.call_id);
+    dialogs_.erase(found);
+  }
   call_dialog_.reset();
 }
 
