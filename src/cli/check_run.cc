@@ -86,7 +86,7 @@ CheckReport CheckRun::run(engine::Millis timeout, const std::function<bool()>& s
   engine::Millis started = agent_.now();
   for (auto& driver : drivers_) driver->start();
   engine::Millis deadline = started + timeout;
-  agent_.run_until([&] { return finish_decided() || agent_.now() >= deadline || stop(); });
+  agent_.run_until([&] { return finish_decided() || stop(); }, deadline);
   for (size_t i = 0; i < drivers_.size(); ++i) {
     if (!results_.sealed(i)) on_decided(i, true);
     if (results_.calling(i)) results_.call_timed_out(i);
@@ -95,7 +95,7 @@ CheckReport CheckRun::run(engine::Millis timeout, const std::function<bool()>& s
   CheckReport report{.lines = results_.results(), .timeout = timeout};
   report.elapsed = agent_.now() - started;
   engine::Millis grace_end = agent_.now() + kUnregisterGrace;
-  agent_.run_until([&] { return idle() || agent_.now() >= grace_end; });
+  agent_.run_until([&] { return idle(); }, grace_end);
   return report;
 }
 

@@ -12,7 +12,7 @@ namespace {
 /// the HTTP endpoint's included, stays within 2 s.
 constexpr engine::Millis kShutdownGrace{1500};
 /// How often the dropped-message counter is brought up to date.
-constexpr engine::Millis kHousekeepingInterval{250};
+constexpr engine::Millis kHousekeepingInterval{1000};
 
 std::chrono::system_clock::time_point wall_now() {
   return std::chrono::system_clock::now();
@@ -106,7 +106,7 @@ void Service::shut_down() {
   std::thread endpoint_stop([endpoint = std::move(endpoint_)]() mutable { endpoint.reset(); });
   monitor_->stop();
   engine::Millis deadline = agent_->now() + kShutdownGrace;
-  agent_->run_until([&] { return monitor_->idle() || agent_->now() >= deadline; });
+  agent_->run_until([&] { return monitor_->idle(); }, deadline);
   endpoint_stop.join();
   log_.message(LogLevel::kInfo, "stopped");
 }

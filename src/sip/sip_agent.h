@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -109,8 +110,18 @@ class SipAgent {
   /// Forgets request `id`: its listener never runs again. Unknown ids are ignored.
   virtual void abandon(RequestId id) = 0;
 
-  /// Serves the event loop until `finished` returns true.
+  /// Serves the event loop until `finished` returns true. The loop sleeps
+  /// until a timer is due, a socket is readable or a signal arrives, and
+  /// only then looks at `finished`: a condition that becomes true with the
+  /// clock alone wants the overload with a deadline.
   virtual void run_until(const std::function<bool()>& finished) = 0;
+  /// Serves the event loop until `finished` returns true or the clock
+  /// reaches `deadline` (a timer wakes the loop then).
+  void run_until(const std::function<bool()>& finished, engine::Millis deadline) {
+    TimerId wake = start_timer(std::max(deadline - now(), engine::Millis(0)), [] {});
+    run_until([&] { return finished() || now() >= deadline; });
+    cancel_timer(wake);
+  }
   /// Milliseconds on a monotonic clock since the agent was created.
   virtual engine::Millis now() const = 0;
   using TimerId = uint64_t;

@@ -21,9 +21,6 @@ inline void release_home(su_home_t* home) {
 inline void release_root(su_root_t* root) {
   su_root_destroy(root);
 }
-inline void release_timer(su_timer_t* timer) {
-  su_timer_destroy(timer);
-}
 inline void release_agent(nta_agent_t* agent) {
   nta_agent_destroy(agent);
 }
@@ -42,7 +39,6 @@ inline void release_msg(msg_t* message) {
 
 using HomePtr = std::unique_ptr<su_home_t, SofiaRelease<su_home_t, release_home>>;
 using RootPtr = std::unique_ptr<su_root_t, SofiaRelease<su_root_t, release_root>>;
-using TimerPtr = std::unique_ptr<su_timer_t, SofiaRelease<su_timer_t, release_timer>>;
 using AgentPtr = std::unique_ptr<nta_agent_t, SofiaRelease<nta_agent_t, release_agent>>;
 using LegPtr = std::unique_ptr<nta_leg_t, SofiaRelease<nta_leg_t, release_leg>>;
 using OutgoingPtr = std::unique_ptr<nta_outgoing_t, SofiaRelease<nta_outgoing_t, release_outgoing>>;

@@ -42,17 +42,19 @@ std::optional<engine::Event> LineRunner::run_until(
     const std::function<bool(const engine::Event&)>& match, engine::Millis limit) {
   std::optional<engine::Event> found;
   engine::Millis deadline = agent_->now() + limit;
-  agent_->run_until([&] {
-    for (; !found && examined_ < events_.size(); ++examined_)
-      if (match(events_[examined_])) found = events_[examined_];
-    return found || agent_->now() >= deadline;
-  });
+  agent_->run_until(
+      [&] {
+        for (; !found && examined_ < events_.size(); ++examined_)
+          if (match(events_[examined_])) found = events_[examined_];
+        return found.has_value();
+      },
+      deadline);
   return found;
 }
 
 void LineRunner::run_for(engine::Millis duration) {
   engine::Millis until = agent_->now() + duration;
-  agent_->run_until([&] { return agent_->now() >= until; });
+  agent_->run_until([] { return false; }, until);
 }
 
 }  // namespace sipsentry::testing
