@@ -2,6 +2,11 @@
 """The Grafana dashboard parses, has the datasource and line variables, and
 names only metrics that exist: every sipsentry_ name in its expressions (and
 in the alert rules) is in spec.md §8's table or in src/metrics/families.cc.
+Per-line metrics follow the line variable; the histograms, which are about
+servers (spec.md §8), are grouped by server and never by line, and their
+panels show the servers of the selected lines. Nothing splits by instance:
+with lines sharded over several sipsentry instances behind one scrape job,
+a line is on one instance and a server's histograms are summed over all.
 With promtool, every expression also parses as PromQL (offline, as a
 recording rule).
 
@@ -28,6 +33,18 @@ NOT_PER_LINE = PROMETHEUS_METRICS | {
     "sipsentry_config_last_reload_successful",
     "sipsentry_config_last_reload_success_timestamp_seconds",
 }
+# spec.md §8: distributions are about servers, summed over the lines that
+# share a server name. They carry `line` only with
+# metrics.per_line_histograms: true, so no query selects or groups them by it.
+PER_SERVER = {
+    "sipsentry_request_duration_seconds",
+    "sipsentry_failover_detection_seconds",
+    "sipsentry_test_call_setup_seconds",
+    "sipsentry_test_call_post_dial_delay_seconds",
+}
+# How a per-server panel follows the line variable: it keeps the servers of
+# the selected lines.
+SERVERS_OF_LINES = 'and on (server) group by (server) (sipsentry_line_active_server{line=~"$line"})'
 
 
 class Checks:
@@ -71,6 +88,42 @@ def metric_names(expr):
     return names
 
 
+def selectors(expr):
+    """(metric name, label matchers) of every vector selector of an expression."""
+    expr = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", expr)
+    found = []
+    for match in re.finditer(r"(?<![\w:.$\"])([a-zA-Z_:][\w:]*)\s*(\{[^}]*\})?\s*(\()?", expr):
+        name, matchers, call = match.groups()
+        if call or name in {"and", "or", "unless", "offset", "bool", "time", "inf", "nan"}:
+            continue
+        found.append((name, matchers or ""))
+    return found
+
+
+def label_names(matchers):
+    return set(re.findall(r"(\w+)\s*(?:=~|!~|!=|=)", re.sub(r'"[^"]*"', '""', matchers)))
+
+
+def grouping_labels(expr):
+    """The label lists of every `by (...)` clause of an expression."""
+    return [{label.strip() for label in labels.split(",") if label.strip()}
+            for labels in re.findall(r"\bby\s*\(([^)]*)\)", expr)]
+
+
+def check_aggregation(where, expr, checks):
+    """Per-server families: grouped by server, never by line or instance."""
+    per_server = {base_name(name, PER_SERVER) for name, _ in selectors(expr)} & PER_SERVER
+    if not per_server:
+        return
+    for name, matchers in selectors(expr):
+        if base_name(name, PER_SERVER) in PER_SERVER:
+            checks.expect("line" not in label_names(matchers),
+                          f"{where}: {name} has no line label by default: {matchers}")
+    groups = grouping_labels(expr)
+    checks.expect(groups and all("server" in g and not g & {"line", "instance"} for g in groups),
+                  f"{where}: {sorted(per_server)} summed by server, not by line or instance: {expr}")
+
+
 def base_name(name, known):
     for suffix in HISTOGRAM_SUFFIXES:
         if name.endswith(suffix) and name[: -len(suffix)] in known:
@@ -85,6 +138,12 @@ def check_dashboard(dashboard, checks):
     checks.expect(variables.get("datasource", {}).get("type") == "datasource"
                   and variables["datasource"].get("query") == "prometheus",
                   "a Prometheus datasource variable")
+    for variable in variables.values():
+        query = variable.get("query")
+        query = query.get("query", "") if isinstance(query, dict) else str(query)
+        checks.expect(not re.search(r"\b(instance|job)\b", query),
+                      f'variable "{variable["name"]}" picks no instance or job: several '
+                      "sipsentry instances share the lines")
     line = variables.get("line", {})
     checks.expect(line.get("query", {}).get("query") ==
                   "label_values(sipsentry_line_registered, line)",
@@ -100,9 +159,19 @@ def check_dashboard(dashboard, checks):
                       f'panel "{panel["title"]}" queries the datasource variable')
         checks.expect(panel["targets"], f'panel "{panel["title"]}" has a query')
         for target in panel["targets"]:
-            per_line = metric_names(target["expr"]) - NOT_PER_LINE
-            checks.expect(not per_line or 'line=~"$line"' in target["expr"],
-                          f'panel "{panel["title"]}" {target["refId"]} follows the line variable')
+            where = f'panel "{panel["title"]}" {target["refId"]}'
+            expr = target["expr"]
+            per_server = False
+            for name, matchers in selectors(expr):
+                if base_name(name, PER_SERVER) in PER_SERVER:
+                    per_server = True
+                elif name not in NOT_PER_LINE:
+                    checks.expect('line=~"$line"' in matchers,
+                                  f"{where} follows the line variable in {name}{matchers}")
+            checks.expect(not per_server or expr.endswith(SERVERS_OF_LINES),
+                          f"{where} shows the servers of the selected lines ({SERVERS_OF_LINES})")
+            checks.expect(all("instance" not in g for g in grouping_labels(expr)),
+                          f"{where} does not split lines or servers by instance: {expr}")
 
 
 def check_names(where, expr, known, checks):
@@ -144,6 +213,7 @@ def main(argv):
     exprs = promql_exprs.dashboard_exprs(dashboard_path)
     for where, expr in exprs + promql_exprs.rules_exprs(rules_path):
         check_names(where, expr, known, checks)
+        check_aggregation(where, expr, checks)
     used = set()
     for _, expr in exprs:
         used |= {base_name(n, known) for n in metric_names(expr)}
