@@ -1,19 +1,24 @@
 #!/bin/sh
 # The dashboard and the alert rules against a real Prometheus: two Kamailio
-# registrars on loopback, `sipsentry run` between them, and a Prometheus
-# server that scrapes it every second and loads the alert rules. The primary
-# stops (failover) and comes back (failback); then every PromQL expression of
-# the dashboard and of the rules is evaluated through Prometheus's HTTP API
-# and must parse and return data (prometheus_queries.py says how an alert
-# condition that is false may return nothing), and the state panels must
-# show both lines, the one with a single server too. During the outage the
-# primary-down and on-backup conditions must hold on real data.
+# registrars on loopback, two `sipsentry run` instances between them with
+# the lines split over them (each line on one instance, as sharding does),
+# and a Prometheus server that scrapes both as one job every second and
+# loads the alert rules. The primary stops (failover) and comes back
+# (failback); then every PromQL expression of the dashboard and of the rules
+# is evaluated through Prometheus's HTTP API and must parse and return data
+# (prometheus_queries.py says how an alert condition that is false may
+# return nothing), the state panels must show every line, the one with a
+# single server too, and no panel may show a line or a server once per
+# instance. The histograms are about servers (spec.md §8): both instances
+# have lines on pbx-a and pbx-b, and their panels show the servers of the
+# selected lines. During the outage the primary-down and on-backup
+# conditions must hold on real data.
 # Test calls: the registrars relay calls (-A WITH_CALLS) to a SIPp callee
 # that answers. Line desk calls every 2 s and sends nothing else to its
 # server, so its INVITE or BYE is what finds the stopped primary unavailable
 # and fails over; line annex's only server is gone, so its calls fail. The
-# test-call alerts must fire for those two lines, and the test-call panels
-# show both.
+# test-call alerts must fire for those two lines, from the instance that
+# runs each, and the test-call panels show both.
 # Usage: prometheus_e2e_test.sh SIPSENTRY SOURCE_DIR
 set -u
 sipsentry=$1
@@ -27,15 +32,36 @@ primary_port=$(free_port)
 backup_port=$(free_port)
 gone_port=$(free_port)
 callee_port=$(free_port)
-metrics_port=$(free_port)
+metrics_port_1=$(free_port)
+metrics_port_2=$(free_port)
 prometheus_port=$(free_port)
 prometheus="http://127.0.0.1:$prometheus_port"
+instance_1="127.0.0.1:$metrics_port_1"
+instance_2="127.0.0.1:$metrics_port_2"
 start_sipp callee call_answer.xml "$callee_port" || exit 1
 start_kamailio primary "$primary_port" "s3cret" "" "$callee_port" || exit 1
 start_kamailio backup "$backup_port" "s3cret" "" "$callee_port" || exit 1
 
-cat >"$work/sipsentry.yaml" <<YAML
-metrics: {listen: "127.0.0.1:$metrics_port"}
+reception="{name: reception, user: \"2001\", password_env: RECEPTION_PASSWORD, servers: [
+      {name: pbx-a, address: 127.0.0.1, port: $primary_port, expires: 60},
+      {name: pbx-b, address: 127.0.0.1, port: $backup_port, expires: 60}]}"
+lobby="{name: lobby, user: \"2002\", password_env: RECEPTION_PASSWORD, servers: [
+      {name: pbx-b, address: 127.0.0.1, port: $backup_port, expires: 60}]}"
+desk="{name: desk, user: \"2003\", password_env: RECEPTION_PASSWORD, keepalive_interval: 0,
+     test_call: {target: \"sip:echo@127.0.0.1\", interval: 2s, duration: 200ms}, servers: [
+      {name: pbx-a, address: 127.0.0.1, port: $primary_port, expires: 60},
+      {name: pbx-b, address: 127.0.0.1, port: $backup_port, expires: 60}]}"
+annex="{name: annex, user: \"2004\", password_env: RECEPTION_PASSWORD,
+     test_call: {target: \"sip:echo@127.0.0.1\", interval: 2s}, servers: [
+      {name: pbx-gone, address: 127.0.0.1, port: $gone_port}]}"
+# start_sipsentry N METRICS_PORT LINE...: instance N of the job, with those
+# lines.
+start_sipsentry() {
+  n=$1 port=$2
+  shift 2
+  {
+    cat <<YAML
+metrics: {listen: "127.0.0.1:$port"}
 sip: {bind: "127.0.0.1:0"}
 startup: {jitter: 0s}
 defaults:
@@ -44,28 +70,22 @@ defaults:
   observe: {interval: 1s}
   failback: {interval: 3s}
 lines:
-  - {name: reception, user: "2001", password_env: RECEPTION_PASSWORD, servers: [
-      {name: pbx-a, address: 127.0.0.1, port: $primary_port, expires: 60},
-      {name: pbx-b, address: 127.0.0.1, port: $backup_port, expires: 60}]}
-  - {name: lobby, user: "2002", password_env: RECEPTION_PASSWORD, servers: [
-      {name: pbx-b, address: 127.0.0.1, port: $backup_port, expires: 60}]}
-  - {name: desk, user: "2003", password_env: RECEPTION_PASSWORD, keepalive_interval: 0,
-     test_call: {target: "sip:echo@127.0.0.1", interval: 2s, duration: 200ms}, servers: [
-      {name: pbx-a, address: 127.0.0.1, port: $primary_port, expires: 60},
-      {name: pbx-b, address: 127.0.0.1, port: $backup_port, expires: 60}]}
-  - {name: annex, user: "2004", password_env: RECEPTION_PASSWORD,
-     test_call: {target: "sip:echo@127.0.0.1", interval: 2s}, servers: [
-      {name: pbx-gone, address: 127.0.0.1, port: $gone_port}]}
 YAML
-RECEPTION_PASSWORD=s3cret "$sipsentry" run -c "$work/sipsentry.yaml" >"$work/sipsentry.log" 2>&1 &
-started_pids="$started_pids $!"
+    for line in "$@"; do printf '  - %s\n' "$line"; done
+  } >"$work/sipsentry-$n.yaml"
+  RECEPTION_PASSWORD=s3cret "$sipsentry" run -c "$work/sipsentry-$n.yaml" \
+    >"$work/sipsentry-$n.log" 2>&1 &
+  started_pids="$started_pids $!"
+}
+start_sipsentry 1 "$metrics_port_1" "$reception" "$annex"
+start_sipsentry 2 "$metrics_port_2" "$lobby" "$desk"
 
 cat >"$work/prometheus.yml" <<YAML
 global: {scrape_interval: 1s, evaluation_interval: 1s}
 rule_files: ["$rules"]
 scrape_configs:
   - job_name: sipsentry
-    static_configs: [{targets: ["127.0.0.1:$metrics_port"]}]
+    static_configs: [{targets: ["$instance_1", "$instance_2"]}]
 YAML
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
   --web.listen-address="127.0.0.1:$prometheus_port" >"$work/prometheus.log" 2>&1 &
@@ -85,7 +105,7 @@ within() {
 # until_sample SECONDS EXPR: waits until Prometheus returns a sample for EXPR.
 until_sample() { within "$1" nonempty "$2"; }
 show_logs() {
-  echo "--- sipsentry"; tail -n 20 "$work/sipsentry.log"
+  for n in 1 2; do echo "--- sipsentry $n"; tail -n 20 "$work/sipsentry-$n.log"; done
   echo "--- prometheus"; tail -n 20 "$work/prometheus.log"
   echo "--- sipp callee"; tail -n 20 "$work/callee/log"
 }
@@ -93,8 +113,8 @@ show_logs() {
 until_sample 20 'sipsentry_line_active_server{line="reception",role="primary"} == 1'
 expect_exit "Prometheus sees the line registered on the primary" 0 $?
 [ "$failures" -eq 0 ] || { show_logs; finish; exit 1; }
-until_sample 10 'up{job="sipsentry"} == 1'
-expect_exit "the target is up" 0 $?
+until_sample 10 'count(up{job="sipsentry"} == 1) == 2'
+expect_exit "both instances are up" 0 $?
 until_sample 10 'sipsentry_test_calls_total{line="desk",server="pbx-a",result="answered"}'
 expect_exit "a test call is answered through the primary" 0 $?
 
@@ -130,13 +150,28 @@ for panel in "Test calls by result" "Test calls answered (last hour)" \
   "$queries" "$prometheus" lines "$dashboard" "$panel" desk annex
   expect_exit "panel \"$panel\" shows both lines with test calls" 0 $?
 done
-for panel in "Call setup time" "Post-dial delay" "INVITE and BYE failovers"; do
-  "$queries" "$prometheus" lines "$dashboard" "$panel" desk
-  expect_exit "panel \"$panel\" shows line desk" 0 $?
+"$queries" "$prometheus" lines "$dashboard" "INVITE and BYE failovers" desk
+expect_exit "panel \"INVITE and BYE failovers\" shows line desk" 0 $?
+"$queries" "$prometheus" distinct "$dashboard"
+expect_exit "no panel shows a line or a server once per instance" 0 $?
+# The histogram panels: the servers of the selected lines, each summed over
+# both instances. pbx-gone never answered, so it has no round-trip time;
+# only pbx-a failed; desk's calls were answered through both servers.
+"$queries" "$prometheus" servers "$dashboard" "Request round-trip time by server" '.*' pbx-a pbx-b
+expect_exit "the round-trip panel shows pbx-a and pbx-b" 0 $?
+"$queries" "$prometheus" servers "$dashboard" "Request round-trip time by server" lobby pbx-b
+expect_exit "the round-trip panel shows only lobby's server when lobby is selected" 0 $?
+"$queries" "$prometheus" servers "$dashboard" "Failover detection time by server" '.*' pbx-a
+expect_exit "the failover detection panel shows the server that failed" 0 $?
+"$queries" "$prometheus" servers "$dashboard" "Failover detection time by server" lobby
+expect_exit "the failover detection panel shows nothing for lobby, whose server never failed" 0 $?
+for panel in "Call setup time by server" "Post-dial delay by server"; do
+  "$queries" "$prometheus" servers "$dashboard" "$panel" desk pbx-a pbx-b
+  expect_exit "panel \"$panel\" shows the servers that carried desk's calls" 0 $?
 done
-within 5 firing SipsentryTestCallsOnBackup line=desk server=pbx-b
+within 5 firing SipsentryTestCallsOnBackup line=desk server=pbx-b instance="$instance_2"
 expect_exit "SipsentryTestCallsOnBackup fires for desk's calls through pbx-b" 0 $?
-within 5 firing SipsentryTestCallsFailing line=annex
+within 5 firing SipsentryTestCallsFailing line=annex instance="$instance_1"
 expect_exit "SipsentryTestCallsFailing fires for annex" 0 $?
 "$queries" "$prometheus" firing SipsentryTestCallsFailing line=desk
 expect_exit "SipsentryTestCallsFailing does not fire for desk" 1 $?

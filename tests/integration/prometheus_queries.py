@@ -13,6 +13,13 @@ dashboard's and the alert rules' expressions (prometheus_e2e_test.sh).
       exit 0 when an alert of that name with those labels is firing
   prometheus_queries.py URL lines DASHBOARD TITLE LINE...
       the dashboard panel called TITLE shows every LINE (its queries together)
+  prometheus_queries.py URL servers DASHBOARD TITLE LINES SERVER...
+      with the line variable set to the regular expression LINES, the panel
+      called TITLE shows exactly the SERVERs (a series that is a number each)
+  prometheus_queries.py URL distinct DASHBOARD
+      no panel shows a line or a server twice when several sipsentry
+      instances share the lines: its series differ by more than their
+      instance label, unless its legend names the instance
 """
 import json
 import math
@@ -93,9 +100,13 @@ def firing(url, name, labels):
     return False
 
 
+def panel_exprs(dashboard, title):
+    return [target["expr"] for panel, target in promql_exprs.panel_targets(dashboard)
+            if panel == title]
+
+
 def check_lines(url, dashboard, title, lines):
-    exprs = [expr for where, expr in promql_exprs.dashboard_exprs(dashboard)
-             if where.startswith(f'panel "{title}" ')]
+    exprs = panel_exprs(dashboard, title)
     shown = set()
     for expr in exprs:
         shown |= {s["metric"].get("line") for s in query(url, promql_exprs.substitute(expr))[2]}
@@ -108,6 +119,37 @@ def check_lines(url, dashboard, title, lines):
     return len(lines) - len(missing), failures
 
 
+def check_servers(url, dashboard, title, lines, servers):
+    exprs = panel_exprs(dashboard, title)
+    shown = set()
+    for expr in exprs:
+        samples = query(url, promql_exprs.substitute(expr, lines))[2]
+        shown |= {s["metric"].get("server") for s in samples
+                  if not math.isnan(float(s["value"][1]))}
+    wrong = sorted(shown ^ set(servers), key=str)
+    for server in wrong:
+        print(f'FAIL: panel "{title}" with lines {lines} '
+              f'{"shows" if server in shown else "does not show"} server {server}')
+    if not exprs:
+        print(f'FAIL: no panel "{title}"')
+    return len(shown & set(servers)), len(wrong) + (0 if exprs else 1)
+
+
+def check_distinct(url, dashboard):
+    passes = failures = 0
+    for title, target in promql_exprs.panel_targets(dashboard):
+        if "{{instance}}" in target.get("legendFormat", ""):
+            continue
+        series = [tuple(sorted((k, v) for k, v in s["metric"].items() if k != "instance"))
+                  for s in query(url, promql_exprs.substitute(target["expr"]))[2]]
+        twice = sorted({labels for labels in series if series.count(labels) > 1})
+        for labels in twice:
+            print(f'FAIL: panel "{title}" {target["refId"]} shows {dict(labels)} '
+                  "once per instance")
+        passes, failures = passes + (not twice), failures + len(twice)
+    return passes, failures
+
+
 def main(argv):
     url, mode = argv[1], argv[2]
     if mode == "nonempty":
@@ -118,6 +160,10 @@ def main(argv):
         passes, failures = check_every(url, argv[3], argv[4])
     elif mode == "lines":
         passes, failures = check_lines(url, argv[3], argv[4], argv[5:])
+    elif mode == "servers":
+        passes, failures = check_servers(url, argv[3], argv[4], argv[5], argv[6:])
+    elif mode == "distinct":
+        passes, failures = check_distinct(url, argv[3])
     else:
         passes, failures = check_rules(url)
     print(f"{passes} passed, {failures} failed")

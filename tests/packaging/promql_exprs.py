@@ -6,12 +6,11 @@ import re
 
 import yaml
 
-# Grafana's variables, as a query of the dashboard would see them with every
-# line selected and a range of a few minutes.
+# Grafana's variables, as a query of the dashboard would see them with a
+# range of a few minutes (and, unless told otherwise, every line selected).
 GRAFANA_VARIABLES = {
     "$__rate_interval": "1m",
     "$__interval": "1m",
-    "$line": ".*",
 }
 
 # A comparison with a number that ends an expression: what makes an alert
@@ -19,8 +18,10 @@ GRAFANA_VARIABLES = {
 TRAILING_COMPARISON = re.compile(r"\s*(==|!=|>=|<=|>|<)\s*-?[0-9.]+\s*$")
 
 
-def substitute(expr):
-    for name, value in GRAFANA_VARIABLES.items():
+def substitute(expr, lines=".*"):
+    """The expression as Grafana sends it, the line variable set to the
+    regular expression LINES (all of them by default)."""
+    for name, value in {**GRAFANA_VARIABLES, "$line": lines}.items():
         expr = expr.replace(name, value)
     return expr
 
@@ -30,14 +31,20 @@ def without_comparison(expr):
     return TRAILING_COMPARISON.sub("", expr)
 
 
+def panel_targets(path):
+    """(panel title, target) for every query of every panel."""
+    with open(path, encoding="utf-8") as f:
+        dashboard = json.load(f)
+    return [(panel["title"], target)
+            for panel in dashboard["panels"] for target in panel.get("targets", [])]
+
+
 def dashboard_exprs(path):
     """(where, expression) for every panel target and annotation query."""
     with open(path, encoding="utf-8") as f:
         dashboard = json.load(f)
-    found = []
-    for panel in dashboard["panels"]:
-        for target in panel.get("targets", []):
-            found.append((f'panel "{panel["title"]}" {target["refId"]}', target["expr"]))
+    found = [(f'panel "{title}" {target["refId"]}', target["expr"])
+             for title, target in panel_targets(path)]
     for annotation in dashboard["annotations"]["list"]:
         if "expr" in annotation:
             found.append((f'annotation "{annotation["name"]}"', annotation["expr"]))
