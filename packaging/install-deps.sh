@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="
   cmake g++ make pkg-config
-  libsofia-sip-ua-dev libcli11-dev libyaml-cpp-dev prometheus-cpp-dev libcivetweb-dev nlohmann-json3-dev
+  libsofia-sip-ua-dev libcli11-dev libyaml-cpp-dev libcivetweb-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
   kamailio kamailio-tls-modules sip-tester prometheus openssl
   procps iproute2 curl python3 python3-yaml man-db groff-base dpkg-dev strace

@@ -26,6 +26,9 @@ struct LineConfig {
 
 struct MetricsSettings {
   std::string listen = "127.0.0.1:9730";  // /metrics and /healthz; loopback by default
+  // The histograms carry `line` too; by default they are per server, over
+  // every line that uses it, since per-line ones cost ~100 series a line.
+  bool per_line_histograms = false;
 };
 
 struct SipSettings {

@@ -39,13 +39,17 @@ void read_one_of(YamlReader& r, const YAML::Node& node, std::string_view key, st
   r.error(node, "'" + std::string(key) + "': expected one of " + list + ", got '" + *text + "'");
 }
 
+YamlReader::Handler into_address(YamlReader& r, std::string_view key, std::string& target) {
+  return [&r, key, &target](const YAML::Node& v) {
+    if (!r.string(v, key)) return;
+    check_address(r, v, key);
+    target = v.Scalar();
+  };
+}
+
 void read_address(YamlReader& r, const YAML::Node& node, std::string_view section,
                   std::string_view key, std::string& target) {
-  r.read_map(node, section, {{key, [&](const YAML::Node& v) {
-                                if (!r.string(v, key)) return;
-                                check_address(r, v, key);
-                                target = v.Scalar();
-                              }}});
+  r.read_map(node, section, {{key, into_address(r, key, target)}});
 }
 
 void read_lines(YamlReader& r, const YAML::Node& node, const LineConfig& defaults,
@@ -73,7 +77,10 @@ void read_document(YamlReader& r, const YAML::Node& root, const SecretSources& s
       root, "top level",
       {{"metrics",
         [&](const YAML::Node& v) {
-          read_address(r, v, "metrics", "listen", config.metrics.listen);
+          r.read_map(v, "metrics",
+                     {{"listen", into_address(r, "listen", config.metrics.listen)},
+                      {"per_line_histograms",
+                       r.into_bool(config.metrics.per_line_histograms, "per_line_histograms")}});
         }},
        {"sip", [&](const YAML::Node& v) { read_address(r, v, "sip", "bind", config.sip.bind); }},
        {"log",

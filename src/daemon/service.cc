@@ -50,6 +50,7 @@ std::unique_ptr<Service> Service::start(const config::Config& config, ServiceOpt
     if (!s.pidfile_) return nullptr;
   }
   s.recorder_.config_loaded(true, wall_now());
+  s.recorder_.set_per_line_histograms(config.metrics.per_line_histograms);
   s.monitor_ =
       std::make_unique<Monitor>(*s.agent_, s.observers_, [&s] { s.endpoint_->set_ready(true); });
   s.monitor_->apply(config.lines, config.startup);
@@ -90,7 +91,9 @@ void Service::reload() {
                  "metrics.listen and sip.bind take effect when sipsentry restarts; "
                  "still serving on the old addresses");
   log_.reconfigure(EventLog::format_named(fresh.log.format), parse_log_level(fresh.log.level));
+  recorder_.set_per_line_histograms(fresh.metrics.per_line_histograms);
   ReloadPlan plan = monitor_->apply(fresh.lines, fresh.startup);
+  config_.metrics.per_line_histograms = fresh.metrics.per_line_histograms;
   config_.lines = fresh.lines;
   config_.startup = fresh.startup;
   config_.log = fresh.log;

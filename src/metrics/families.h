@@ -1,63 +1,68 @@
-// The metric families of spec.md §8. A private header of metrics/: it
-// includes prometheus-cpp, which nothing outside this module may see.
+// The metric families of spec.md §8: names, types and HELP texts, and the
+// histograms' buckets. A private header of metrics/.
 #pragma once
 
-#include <prometheus/counter.h>
-#include <prometheus/family.h>
-#include <prometheus/gauge.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
+#include <span>
+#include <string_view>
 
 namespace sipsentry::metrics {
+
+/// One family of the exposition. The names, types and labels are the
+/// product's interface: dashboards and alert rules depend on them.
+struct Family {
+  enum class Type { kCounter, kGauge, kHistogram };
+  std::string_view name;
+  Type type;
+  std::string_view help;
+};
 
 /// Bucket bounds in seconds. SIP lives between a loopback answer (ms) and
 /// the 64*T1 transaction timeout (32 s by default, 64 s with T1 = 1 s).
 struct Buckets {
   /// First send to final response: RTTs, then answers after 1, 2, 3 …
   /// retransmissions (0.5, 1.5, 3.5 s with T1 = 500 ms).
-  static const prometheus::Histogram::BucketBoundaries& request_duration();
+  static std::span<const double> request_duration();
   /// First request to failover decision: at once (ICMP, refused, 503) or at
   /// the budget (7.5 s non-last with the defaults, 32 s last, or a period).
-  static const prometheus::Histogram::BucketBoundaries& failover_detection();
+  static std::span<const double> failover_detection();
   /// INVITE to 200 OK: an auto-answer, an IVR, or a person picking up
   /// before the ring timeout (30 s by default). Also INVITE to the first
   /// 18x (post-dial delay): a server that rings at once, or one that
   /// routes slowly (a DNS lookup, a trunk timing out) up to the ring timeout.
-  static const prometheus::Histogram::BucketBoundaries& test_call_setup();
+  static std::span<const double> test_call_setup();
 };
 
-/// Every family, registered with its HELP text. The names, types and labels
-/// are the product's interface: dashboards and alert rules depend on them.
+/// Every family, with the labels it carries in a comment.
 struct Families {
-  explicit Families(prometheus::Registry& registry);
-
-  // Servers and requests.
-  prometheus::Family<prometheus::Gauge>& server_up;             // line, server, role
-  prometheus::Family<prometheus::Counter>& server_failures;     // line, server, reason
-  prometheus::Family<prometheus::Counter>& requests;            // line, server, method, outcome
-  prometheus::Family<prometheus::Histogram>& request_duration;  // line, server, method
+  // Servers and requests, as each line sees them.
+  static const Family server_up;        // line, server, role
+  static const Family server_failures;  // line, server, reason
+  static const Family requests;         // line, server, method, outcome
   // Lines and their registration.
-  prometheus::Family<prometheus::Gauge>& line_registered;      // line
-  prometheus::Family<prometheus::Gauge>& line_active_server;   // line, server, role
-  prometheus::Family<prometheus::Gauge>& line_state;           // line, state
-  prometheus::Family<prometheus::Gauge>& registration_expiry;  // line
+  static const Family line_registered;      // line
+  static const Family line_active_server;   // line, server, role
+  static const Family line_state;           // line, state
+  static const Family registration_expiry;  // line
   // Switches between servers.
-  prometheus::Family<prometheus::Counter>& failovers;             // line, from, to, method, reason
-  prometheus::Family<prometheus::Counter>& failbacks;             // line, from, to
-  prometheus::Family<prometheus::Counter>& switches;              // line
-  prometheus::Family<prometheus::Counter>& failback_probes;       // line, result
-  prometheus::Family<prometheus::Counter>& register_failures;     // line
-  prometheus::Family<prometheus::Gauge>& last_switch;             // line
-  prometheus::Family<prometheus::Histogram>& failover_detection;  // line
+  static const Family failovers;          // line, from, to, method, reason
+  static const Family failbacks;          // line, from, to
+  static const Family switches;           // line
+  static const Family failback_probes;    // line, result
+  static const Family register_failures;  // line
+  static const Family last_switch;        // line
   // Test calls.
-  prometheus::Family<prometheus::Counter>& test_calls;                   // line, server, result
-  prometheus::Family<prometheus::Histogram>& test_call_setup;            // line
-  prometheus::Family<prometheus::Histogram>& test_call_post_dial_delay;  // line
+  static const Family test_calls;  // line, server, result
+  // Distributions: by server (and method), across the lines that use it;
+  // with metrics.per_line_histograms also by line.
+  static const Family request_duration;           // [line,] server, method
+  static const Family failover_detection;         // [line,] server
+  static const Family test_call_setup;            // [line,] server
+  static const Family test_call_post_dial_delay;  // [line,] server
   // The process.
-  prometheus::Family<prometheus::Gauge>& build_info;                // version
-  prometheus::Family<prometheus::Gauge>& config_reload_successful;  // no labels
-  prometheus::Family<prometheus::Gauge>& config_reload_timestamp;   // no labels
-  prometheus::Family<prometheus::Counter>& sip_messages_dropped;    // reason
+  static const Family build_info;                // version
+  static const Family config_reload_successful;  // no labels
+  static const Family config_reload_timestamp;   // no labels
+  static const Family sip_messages_dropped;      // reason
 };
 
 }  // namespace sipsentry::metrics

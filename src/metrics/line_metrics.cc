@@ -15,35 +15,40 @@ double seconds(engine::Millis duration) {
   return static_cast<double>(duration.count()) / 1000.0;
 }
 
-// For the test call of a line that held no registration, so no server
-// carried its INVITE.
-constexpr const char* kNoServer = "none";
-
 }  // namespace
 
-LineMetrics::LineMetrics(Families& families, LineSeries& series, const engine::LineSettings& line)
-    : families_(families), series_(series), line_(line) {}
+LineMetrics::LineMetrics(LineRecord& record, Distributions& distributions,
+                         const engine::LineSettings& line)
+    : record_(record), distributions_(distributions), line_(line) {}
 
 void LineMetrics::create() {
-  set_state(LineState::kRegistering);
-  set_registered_on(std::nullopt);
-  series(families_.register_failures, {});
-  series(families_.switches, {});
+  record_ = LineRecord{};
+  for (const engine::Server& server : line_.servers)
+    record_.servers.emplace_back().name = server.name;
   // Counters whose labels are known now start at 0, so that increase() sees
   // their first event; those labelled by reasons appear when one happens.
-  if (line_.servers.size() > 1)
-    series(families_.failover_detection, {}, Buckets::failover_detection());
-  if (failback_possible()) {
+  record_.failback_possible = line_.failback.enabled && line_.servers.size() > 1;
+  if (record_.failback_possible) {
     for (size_t backup = 1; backup < line_.servers.size(); ++backup)
-      series(families_.failbacks, {{"from", name_of(backup)}, {"to", name_of(0)}});
+      record_.failbacks.at({backup, 0});
     for (auto result :
          {engine::FailbackProbe::Result::kSuccess, engine::FailbackProbe::Result::kUnavailable,
           engine::FailbackProbe::Result::kRejected})
-      series(families_.failback_probes, {{"result", engine::to_string(result)}});
+      record_.failback_probes.at(result);
   }
-  if (line_.test_call) {
-    series(families_.test_call_setup, {}, Buckets::test_call_setup());
-    series(families_.test_call_post_dial_delay, {}, Buckets::test_call_setup());
+  record_.test_call = line_.test_call.has_value();
+  add_distributions(distributions_, line_.name, record_);
+}
+
+void LineMetrics::add_distributions(Distributions& distributions, std::string_view line,
+                                    const LineRecord& record) {
+  for (const ServerView& server : record.servers) {
+    if (record.servers.size() > 1)
+      distributions.add(Families::failover_detection, line, server.name);
+    if (record.test_call) {
+      distributions.add(Families::test_call_setup, line, server.name);
+      distributions.add(Families::test_call_post_dial_delay, line, server.name);
+    }
   }
 }
 
@@ -53,100 +58,76 @@ void LineMetrics::record(const engine::Event& event, double wall_seconds) {
 }
 
 void LineMetrics::on(const engine::StateChanged& changed) {
-  set_state(changed.to);
+  record_.state = changed.to;
   if (changed.to == LineState::kRegistered)
-    series(families_.line_registered, {}).Set(1);  // the Registered event names the server
+    record_.registered = true;  // the Registered event names the server
   else
     set_registered_on(std::nullopt);  // every other state means the engine left its registration
 }
 
 void LineMetrics::on(const engine::Registered& registered) {
   set_registered_on(registered.server);
-  series(families_.registration_expiry, {}).Set(wall_seconds_ + seconds(registered.expires));
+  record_.registration_expiry = wall_seconds_ + seconds(registered.expires);
 }
 
 void LineMetrics::on(const engine::Failover& failover) {
-  series(families_.failovers, {{"from", name_of(failover.from)},
-                               {"to", name_of(failover.to)},
-                               {"method", engine::to_string(failover.method)},
-                               {"reason", failover.reason.label()}})
-      .Increment();
-  series(families_.failover_detection, {}, Buckets::failover_detection())
-      .Observe(seconds(failover.detection));
+  ++record_.failovers.at({failover.from, failover.to, failover.method, failover.reason.label()});
+  distributions_.observe(Families::failover_detection, line_.name, name_of(failover.from), {},
+                         seconds(failover.detection));
   switched();
 }
 
 void LineMetrics::on(const engine::Failback& failback) {
-  series(families_.failbacks, {{"from", name_of(failback.from)}, {"to", name_of(failback.to)}})
-      .Increment();
+  ++record_.failbacks.at({failback.from, failback.to});
   switched();
 }
 
 void LineMetrics::on(const engine::FailbackProbe& probe) {
-  series(families_.failback_probes, {{"result", engine::to_string(probe.result)}}).Increment();
+  ++record_.failback_probes.at(probe.result);
 }
 
 void LineMetrics::on(const engine::RegisterFailure&) {
-  series(families_.register_failures, {}).Increment();
+  ++record_.register_failures;
   set_registered_on(std::nullopt);
 }
 
 void LineMetrics::on(const engine::RequestFinished& request) {
-  prometheus::Labels server = server_labels(request.server);
-  const char* method = engine::to_string(request.method);
-  series(families_.requests,
-         {{"server", server.at("server")}, {"method", method}, {"outcome", request.outcome}})
-      .Increment();
+  ServerView& server = record_.servers.at(request.server);
+  ++server.requests.at({request.method, request.outcome});
   // Timeouts and transport errors have no response: their duration is the
   // budget or a local error, not a server's latency.
   if (request.status != 0)
-    series(families_.request_duration, {{"server", server.at("server")}, {"method", method}},
-           Buckets::request_duration())
-        .Observe(seconds(request.duration));
-  series(families_.server_up, server).Set(request.available ? 1 : 0);
+    distributions_.observe(Families::request_duration, line_.name, server.name,
+                           engine::to_string(request.method), seconds(request.duration));
+  server.up = request.available;
   if (request.available) return;
-  std::string reason = request.reason ? request.reason->label() : request.outcome;
-  series(families_.server_failures, {{"server", server.at("server")}, {"reason", reason}})
-      .Increment();
+  ++server.failures.at(request.reason ? request.reason->label() : request.outcome);
 }
 
 void LineMetrics::on(const engine::TestCallFinished& call) {
-  std::string server = call.invite_server ? name_of(*call.invite_server) : kNoServer;
-  series(families_.test_calls, {{"server", server}, {"result", call.result}}).Increment();
+  ++record_.test_calls.at({call.invite_server, call.result});
+  if (!call.invite_server) return;  // no server carried it: nothing was timed
+  const std::string& server = name_of(*call.invite_server);
   if (call.setup_to_answer)
-    series(families_.test_call_setup, {}, Buckets::test_call_setup())
-        .Observe(seconds(*call.setup_to_answer));
+    distributions_.observe(Families::test_call_setup, line_.name, server, {},
+                           seconds(*call.setup_to_answer));
   if (call.setup_to_first_18x)
-    series(families_.test_call_post_dial_delay, {}, Buckets::test_call_setup())
-        .Observe(seconds(*call.setup_to_first_18x));
-}
-
-void LineMetrics::set_state(LineState state) {
-  for (LineState each : engine::kAllLineStates)
-    series(families_.line_state, {{"state", engine::to_string(each)}}).Set(each == state ? 1 : 0);
+    distributions_.observe(Families::test_call_post_dial_delay, line_.name, server, {},
+                           seconds(*call.setup_to_first_18x));
 }
 
 void LineMetrics::set_registered_on(std::optional<size_t> server) {
-  series(families_.line_registered, {}).Set(server ? 1 : 0);
-  for (size_t each = 0; each < line_.servers.size(); ++each)
-    series(families_.line_active_server, server_labels(each)).Set(server == each ? 1 : 0);
+  record_.registered = server.has_value();
+  record_.active_server = server;
 }
 
 void LineMetrics::switched() {
-  series(families_.last_switch, {}).Set(wall_seconds_);
-  series(families_.switches, {}).Increment();
+  record_.last_switch = wall_seconds_;
+  ++record_.switches;
 }
 
 const std::string& LineMetrics::name_of(size_t server) const {
   return line_.servers.at(server).name;
-}
-
-prometheus::Labels LineMetrics::server_labels(size_t server) const {
-  return {{"server", name_of(server)}, {"role", server == 0 ? "primary" : "backup"}};
-}
-
-bool LineMetrics::failback_possible() const {
-  return line_.failback.enabled && line_.servers.size() > 1;
 }
 
 }  // namespace sipsentry::metrics

@@ -1,14 +1,16 @@
-// A private header of metrics/: one line's view of the families.
+// A private header of metrics/: how one line's events move its record and
+// the distributions.
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/event.h"
 #include "engine/line_settings.h"
-#include "metrics/families.h"
-#include "metrics/line_series.h"
+#include "metrics/distributions.h"
+#include "metrics/line_record.h"
 
 namespace sipsentry::metrics {
 
@@ -16,10 +18,15 @@ namespace sipsentry::metrics {
 /// for one call, it holds references only.
 class LineMetrics {
  public:
-  LineMetrics(Families& families, LineSeries& series, const engine::LineSettings& line);
+  LineMetrics(LineRecord& record, Distributions& distributions, const engine::LineSettings& line);
 
-  /// Creates the line's series at their initial values (see add_line()).
+  /// Sets the record to the line's start (see MetricsRecorder::add_line())
+  /// and creates the line's distributions at 0.
   void create();
+  /// Creates at 0 the distributions that `record`'s line can fill, so that
+  /// rate() sees their first observation.
+  static void add_distributions(Distributions& distributions, std::string_view line,
+                                const LineRecord& record);
   /// Applies `event`; `wall_seconds` is its Unix time.
   void record(const engine::Event& event, double wall_seconds);
 
@@ -33,20 +40,12 @@ class LineMetrics {
   void on(const engine::RequestFinished& request);
   void on(const engine::TestCallFinished& call);
 
-  void set_state(engine::LineState state);
   void set_registered_on(std::optional<size_t> server);
   void switched();
   const std::string& name_of(size_t server) const;
-  prometheus::Labels server_labels(size_t server) const;
-  bool failback_possible() const;
 
-  template <typename Metric, typename... Args>
-  Metric& series(prometheus::Family<Metric>& family, prometheus::Labels labels, Args&&... args) {
-    return series_.get(line_.name, family, std::move(labels), std::forward<Args>(args)...);
-  }
-
-  Families& families_;
-  LineSeries& series_;
+  LineRecord& record_;
+  Distributions& distributions_;
   const engine::LineSettings& line_;
   double wall_seconds_ = 0;  // of the event being recorded
 };

@@ -1,6 +1,5 @@
-// The HTTP side of the metrics on civetweb's C API, which prometheus-cpp's
-// own Exposer runs on too: the Exposer serves nothing but metrics, and we
-// also want /healthz and an index.
+// The HTTP side of the metrics on civetweb's C API: /metrics, /healthz and
+// an index.
 #include "metrics/metrics_endpoint.h"
 
 #include <civetweb.h>
@@ -18,6 +17,7 @@
 #include <optional>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "version.h"
 
@@ -60,16 +60,25 @@ std::optional<std::string> listen_error(const std::string& listen) {
   return "metrics address " + listen + ": expected HOST:PORT, an IPv4 address or a name";
 }
 
-/// Sends a whole response; the body is left out for HEAD.
-int reply(mg_connection* connection, int status, const char* type, const std::string& body) {
+/// Sends a whole response made of `body`'s pieces, one after the other;
+/// the body is left out for HEAD.
+int reply(mg_connection* connection, int status, const char* type,
+          const std::vector<std::string>& body) {
+  size_t length = 0;
+  for (const std::string& piece : body) length += piece.size();
   mg_response_header_start(connection, status);
   mg_response_header_add(connection, "Content-Type", type, -1);
-  mg_response_header_add(connection, "Content-Length", std::to_string(body.size()).c_str(), -1);
+  mg_response_header_add(connection, "Content-Length", std::to_string(length).c_str(), -1);
   mg_response_header_add(connection, "Cache-Control", "no-store", -1);
   mg_response_header_send(connection);
-  if (std::string_view(mg_get_request_info(connection)->request_method) != "HEAD")
-    mg_write(connection, body.data(), body.size());
+  if (std::string_view(mg_get_request_info(connection)->request_method) == "HEAD") return status;
+  for (const std::string& piece : body)
+    if (mg_write(connection, piece.data(), piece.size()) <= 0 && !piece.empty()) break;
   return status;
+}
+
+int reply(mg_connection* connection, int status, const char* type, std::string body) {
+  return reply(connection, status, type, std::vector<std::string>{std::move(body)});
 }
 
 int refuse_method(mg_connection* connection) {
@@ -190,7 +199,7 @@ int MetricsEndpoint::Impl::serve(mg_connection* connection) const {
   if (method != "GET" && method != "HEAD") return refuse_method(connection);
   // No path for a request such as "GET http://host" with no slash after the host.
   std::string_view uri = request->local_uri ? request->local_uri : "";
-  if (uri == "/metrics") return reply(connection, 200, kExpositionType, recorder.scrape());
+  if (uri == "/metrics") return reply(connection, 200, kExpositionType, recorder.scrape_chunks());
   if (uri == "/healthz")
     return ready ? reply(connection, 200, kTextType, "ok\n")
                  : reply(connection, 503, kTextType, "not ready\n");

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/event.h"
 #include "engine/line_settings.h"
@@ -11,11 +12,16 @@
 namespace sipsentry::metrics {
 
 /// The Prometheus metrics of spec.md §8, fed by engine events. Owns its own
-/// registry; prometheus-cpp stays behind this class.
+/// text exposition.
 ///
-/// Threading: every method but scrape() is called from one thread, the
-/// event loop's. scrape() may run at the same time on HTTP threads: it only
-/// reads the registry, whose metrics are thread-safe.
+/// The series live in compact per-line records, and the exposition is
+/// written from them: at 10,000 lines prometheus-cpp's per-series objects
+/// and scrape-time copies cost hundreds of MB and seconds per scrape.
+///
+/// Threading: every method but scrape() and scrape_chunks() is called from
+/// one thread, the event loop's. Scrapes may run at the same time on HTTP
+/// threads; one mutex guards the records, held by a scrape for one batch
+/// of lines at a time.
 ///
 /// Labels carry only bounded values from the configuration and the engine:
 /// line and server names, roles, states, methods, reasons, status classes
@@ -25,11 +31,16 @@ class MetricsRecorder {
   using WallTime = std::chrono::system_clock::time_point;
 
   /// Starts with sipsentry_build_info{version} = 1,
-  /// sipsentry_config_last_reload_successful = 0 and no lines.
+  /// sipsentry_config_last_reload_successful = 0, no lines, and the
+  /// distributions aggregated per server.
   MetricsRecorder();
   ~MetricsRecorder();
   MetricsRecorder(const MetricsRecorder&) = delete;
   MetricsRecorder& operator=(const MetricsRecorder&) = delete;
+
+  /// metrics.per_line_histograms: whether the distributions carry `line`
+  /// too. A change starts them anew (a reload that turns it on or off).
+  void set_per_line_histograms(bool per_line);
 
   /// Creates the series of `line` at their initial values, so that
   /// dashboards see the line before its first event: state `registering`,
@@ -37,10 +48,11 @@ class MetricsRecorder {
   /// already known starts over, as its engine does when a reload changed it.
   void add_line(const engine::LineSettings& line);
 
-  /// Removes every series that carries line="`name`" (a reload dropped it).
+  /// Removes every series that carries line="`name`" (a reload dropped it),
+  /// and the distributions of servers no other line uses.
   void remove_line(const std::string& name);
 
-  /// Applies one event of `line` (see event_metrics.cc for the mapping).
+  /// Applies one event of `line` (see line_metrics.cc for the mapping).
   /// `wall_time` is the Unix time of the event, for the timestamp gauges.
   /// A line not added yet is added first.
   /// REQUIRES: the event's server indexes are indexes into `line.servers`.
@@ -54,8 +66,12 @@ class MetricsRecorder {
   /// counter sipsentry_sip_messages_dropped_total{reason="malformed"} follows it.
   void malformed_sip_messages(uint64_t total);
 
-  /// The text exposition format (version 0.0.4) of every series.
+  /// The text exposition format (version 0.0.4) of every series, in pieces
+  /// to be sent one after the other (no copy of the whole body is made).
+  /// A line added or removed during the scrape may be left out of it.
   /// Safe to call from any thread (see the class comment).
+  std::vector<std::string> scrape_chunks() const;
+  /// The same, in one string (for tests and small bodies).
   std::string scrape() const;
 
  private:

@@ -30,6 +30,7 @@ lines:
 TEST(Config, EveryKeyHasTheDefaultOfTheSpecification) {
   Config config = parse_ok(kMinimal);
   EXPECT_EQ(config.metrics.listen, "127.0.0.1:9730");
+  EXPECT_FALSE(config.metrics.per_line_histograms);
   EXPECT_EQ(config.sip.bind, "0.0.0.0:0");
   EXPECT_EQ(config.log.format, "text");
   EXPECT_EQ(config.log.level, "info");
@@ -53,6 +54,12 @@ TEST(Config, EveryKeyHasTheDefaultOfTheSpecification) {
   EXPECT_FALSE(s.test_call.has_value());
   EXPECT_TRUE(line.tls.verify);
   EXPECT_TRUE(line.password.empty());
+}
+
+TEST(Config, PerLineHistogramsAreAsked) {
+  Config config = parse_ok(std::string("metrics: {per_line_histograms: true}\n") + kMinimal);
+  EXPECT_TRUE(config.metrics.per_line_histograms);
+  EXPECT_EQ(config.metrics.listen, "127.0.0.1:9730") << "the other keys keep their defaults";
 }
 
 TEST(Config, ServerDefaultsArePort5060Or5061ForTlsAndNameAddressPort) {

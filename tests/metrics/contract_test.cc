@@ -2,8 +2,10 @@
 // its names, types and labels, and its label values to bounded sets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "exposition.h"
 #include "metrics/metrics_recorder.h"
@@ -27,7 +29,7 @@ const std::map<std::string, FamilySpec>& families() {
       {"sipsentry_server_up", {"gauge", {"line", "server", "role"}}},
       {"sipsentry_server_failures_total", {"counter", {"line", "server", "reason"}}},
       {"sipsentry_requests_total", {"counter", {"line", "server", "method", "outcome"}}},
-      {"sipsentry_request_duration_seconds", {"histogram", {"line", "server", "method"}}},
+      {"sipsentry_request_duration_seconds", {"histogram", {"server", "method"}}},
       {"sipsentry_line_registered", {"gauge", {"line"}}},
       {"sipsentry_line_active_server", {"gauge", {"line", "server", "role"}}},
       {"sipsentry_line_state", {"gauge", {"line", "state"}}},
@@ -37,16 +39,16 @@ const std::map<std::string, FamilySpec>& families() {
       {"sipsentry_register_failures_total", {"counter", {"line"}}},
       {"sipsentry_last_switch_timestamp_seconds", {"gauge", {"line"}}},
       {"sipsentry_registration_expiry_timestamp_seconds", {"gauge", {"line"}}},
-      {"sipsentry_failover_detection_seconds", {"histogram", {"line"}}},
+      {"sipsentry_failover_detection_seconds", {"histogram", {"server"}}},
       {"sipsentry_test_calls_total", {"counter", {"line", "server", "result"}}},
-      {"sipsentry_test_call_setup_seconds", {"histogram", {"line"}}},
+      {"sipsentry_test_call_setup_seconds", {"histogram", {"server"}}},
       {"sipsentry_build_info", {"gauge", {"version"}}},
       {"sipsentry_config_last_reload_successful", {"gauge", {}}},
       {"sipsentry_config_last_reload_success_timestamp_seconds", {"gauge", {}}},
       // Beyond the spec.
       {"sipsentry_sip_messages_dropped_total", {"counter", {"reason"}}},
       {"sipsentry_line_switches_total", {"counter", {"line"}}},
-      {"sipsentry_test_call_post_dial_delay_seconds", {"histogram", {"line"}}},
+      {"sipsentry_test_call_post_dial_delay_seconds", {"histogram", {"server"}}},
   };
   return table;
 }
@@ -95,6 +97,35 @@ TEST_F(ContractTest, EverySampleHasExactlyItsFamilysLabels) {
     seen.insert(family);
   }
   EXPECT_EQ(seen.size(), families().size()) << "the history leaves a family without series";
+}
+
+TEST(PerLineContractTest, PerLineHistogramsAddTheLineToTheirLabels) {
+  MetricsRecorder recorder;
+  recorder.set_per_line_histograms(true);
+  engine::LineSettings line = testing::reception_line();
+  testing::record_history(recorder, line);
+  for (const Sample& sample : testing::samples_of(recorder.scrape())) {
+    const FamilySpec& spec = families().at(family_of(sample));
+    std::set<std::string> expected = spec.labels;
+    if (spec.type == "histogram") expected.insert("line");
+    EXPECT_EQ(label_names(sample), expected) << sample.name;
+  }
+}
+
+// Users grep the exposition (the README does): labels stand in the order
+// of their names, a bucket's `le` last.
+TEST_F(ContractTest, LabelsStandInTheOrderOfTheirNames) {
+  std::istringstream text(recorder_.scrape());
+  const std::regex label_name(R"re([{,]([a-z_]+)=")re");
+  for (std::string line; std::getline(text, line);) {
+    if (line.starts_with("#")) continue;
+    std::vector<std::string> names;
+    std::string rest = line.substr(0, line.find('}') + 1);
+    for (std::sregex_iterator it(rest.begin(), rest.end(), label_name), end; it != end; ++it)
+      names.push_back((*it)[1]);
+    if (!names.empty() && names.back() == "le") names.pop_back();
+    EXPECT_TRUE(std::is_sorted(names.begin(), names.end())) << line;
+  }
 }
 
 TEST_F(ContractTest, LabelValuesAreBounded) {

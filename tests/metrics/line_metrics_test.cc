@@ -25,6 +25,10 @@ class LineMetricsTest : public ::testing::Test {
     labels.emplace("line", "reception");
     return testing::value_of(recorder_.scrape(), name, labels);
   }
+  /// A histogram's sample: about a server, over every line that uses it.
+  std::optional<double> distribution(const std::string& name, Labels labels) {
+    return testing::value_of(recorder_.scrape(), name, labels);
+  }
   void expect_state(LineState state) {
     for (LineState each : kAllLineStates)
       EXPECT_EQ(value("sipsentry_line_state", {{"state", to_string(each)}}), each == state ? 1 : 0)
@@ -54,8 +58,10 @@ TEST_F(LineMetricsTest, AddLineShowsTheLineRegisteringOnNoServer) {
   expect_registered_on(std::nullopt);
   EXPECT_EQ(value("sipsentry_register_failures_total"), 0);
   EXPECT_EQ(value("sipsentry_line_switches_total"), 0) << "so that increase() sees the first";
-  EXPECT_EQ(value("sipsentry_failover_detection_seconds_count"), 0);
-  EXPECT_EQ(value("sipsentry_test_call_setup_seconds_count"), 0);
+  for (std::string server : {"pbx-a", "pbx-b", "pbx-c"}) {
+    EXPECT_EQ(distribution("sipsentry_failover_detection_seconds_count", {{"server", server}}), 0);
+    EXPECT_EQ(distribution("sipsentry_test_call_setup_seconds_count", {{"server", server}}), 0);
+  }
 }
 
 TEST_F(LineMetricsTest, AddLineStartsTheFailbackCountersAtZero) {
@@ -100,13 +106,13 @@ TEST_F(LineMetricsTest, AnsweredRequestCountsItsClassAndDuration) {
   EXPECT_EQ(value("sipsentry_requests_total",
                   {{"server", "pbx-b"}, {"method", "OPTIONS"}, {"outcome", "2xx"}}),
             1);
-  EXPECT_EQ(value("sipsentry_request_duration_seconds_count", options), 1);
-  EXPECT_DOUBLE_EQ(*value("sipsentry_request_duration_seconds_sum", options), 0.04);
+  EXPECT_EQ(distribution("sipsentry_request_duration_seconds_count", options), 1);
+  EXPECT_DOUBLE_EQ(*distribution("sipsentry_request_duration_seconds_sum", options), 0.04);
   Labels bucket = options;
   bucket["le"] = "0.025";
-  EXPECT_EQ(value("sipsentry_request_duration_seconds_bucket", bucket), 0);
+  EXPECT_EQ(distribution("sipsentry_request_duration_seconds_bucket", bucket), 0);
   bucket["le"] = "0.05";
-  EXPECT_EQ(value("sipsentry_request_duration_seconds_bucket", bucket), 1);
+  EXPECT_EQ(distribution("sipsentry_request_duration_seconds_bucket", bucket), 1);
   EXPECT_EQ(value("sipsentry_server_up", {{"server", "pbx-b"}, {"role", "backup"}}), 1);
 }
 
@@ -129,8 +135,8 @@ TEST_F(LineMetricsTest, UnavailableResponseCountsAFailureAndItsDuration) {
   EXPECT_EQ(value("sipsentry_server_up", server_labels(0)), 0);
   EXPECT_EQ(
       value("sipsentry_server_failures_total", {{"server", "pbx-a"}, {"reason", "status_503"}}), 1);
-  EXPECT_EQ(value("sipsentry_request_duration_seconds_count",
-                  {{"server", "pbx-a"}, {"method", "REGISTER"}}),
+  EXPECT_EQ(distribution("sipsentry_request_duration_seconds_count",
+                         {{"server", "pbx-a"}, {"method", "REGISTER"}}),
             1);
 }
 
@@ -138,7 +144,7 @@ TEST_F(LineMetricsTest, TimeoutHasNoResponseDuration) {
   record(0s, RequestFinished{0, Method::kOptions, true, "2xx", 200, std::nullopt, 10ms});
   record(30s, RequestFinished{0, Method::kOptions, false, "timeout", 0, kTimeout, 7500ms});
   Labels options{{"server", "pbx-a"}, {"method", "OPTIONS"}};
-  EXPECT_EQ(value("sipsentry_request_duration_seconds_count", options), 1);
+  EXPECT_EQ(distribution("sipsentry_request_duration_seconds_count", options), 1);
   EXPECT_EQ(value("sipsentry_server_up", server_labels(0)), 0);
   EXPECT_EQ(value("sipsentry_server_failures_total", {{"server", "pbx-a"}, {"reason", "timeout"}}),
             1);
@@ -153,10 +159,17 @@ TEST_F(LineMetricsTest, FailoverCountsTheSwitchAndItsDetection) {
       value("sipsentry_failovers_total",
             {{"from", "pbx-a"}, {"to", "pbx-c"}, {"method", "OPTIONS"}, {"reason", "timeout"}}),
       1);
-  EXPECT_EQ(value("sipsentry_failover_detection_seconds_count"), 1);
-  EXPECT_EQ(value("sipsentry_failover_detection_seconds_sum"), 7.5);
-  EXPECT_EQ(value("sipsentry_failover_detection_seconds_bucket", {{"le", "4"}}), 0);
-  EXPECT_EQ(value("sipsentry_failover_detection_seconds_bucket", {{"le", "7.5"}}), 1);
+  // By the server that failed, the one the walk left.
+  Labels failed{{"server", "pbx-a"}};
+  EXPECT_EQ(distribution("sipsentry_failover_detection_seconds_count", failed), 1);
+  EXPECT_EQ(distribution("sipsentry_failover_detection_seconds_sum", failed), 7.5);
+  EXPECT_EQ(distribution("sipsentry_failover_detection_seconds_bucket",
+                         {{"server", "pbx-a"}, {"le", "4"}}),
+            0);
+  EXPECT_EQ(distribution("sipsentry_failover_detection_seconds_bucket",
+                         {{"server", "pbx-a"}, {"le", "7.5"}}),
+            1);
+  EXPECT_EQ(distribution("sipsentry_failover_detection_seconds_count", {{"server", "pbx-c"}}), 0);
   EXPECT_DOUBLE_EQ(*value("sipsentry_last_switch_timestamp_seconds"), 1'700'000'037.55);
   EXPECT_EQ(value("sipsentry_line_switches_total"), 1);
   expect_registered_on(2);
@@ -202,19 +215,23 @@ TEST_F(LineMetricsTest, TestCallsByServerAndResult) {
   EXPECT_EQ(value("sipsentry_test_calls_total", {{"server", "pbx-a"}, {"result", "486"}}), 1);
   EXPECT_EQ(value("sipsentry_test_calls_total", {{"server", "none"}, {"result", "unavailable"}}),
             1);
-  EXPECT_EQ(value("sipsentry_test_call_setup_seconds_count"), 1);
-  EXPECT_DOUBLE_EQ(*value("sipsentry_test_call_setup_seconds_sum"), 1.2);
+  // Only the answered call was timed, by the server that carried its INVITE.
+  EXPECT_EQ(distribution("sipsentry_test_call_setup_seconds_count", {{"server", "pbx-b"}}), 1);
+  EXPECT_DOUBLE_EQ(*distribution("sipsentry_test_call_setup_seconds_sum", {{"server", "pbx-b"}}),
+                   1.2);
+  EXPECT_EQ(distribution("sipsentry_test_call_setup_seconds_count", {{"server", "pbx-a"}}), 0);
 }
 
 TEST_F(LineMetricsTest, PostDialDelayIsObservedForEveryCallThatGotAn18x) {
-  EXPECT_EQ(value("sipsentry_test_call_post_dial_delay_seconds_count"), 0) << "from the start";
+  const std::string delay = "sipsentry_test_call_post_dial_delay_seconds";
+  EXPECT_EQ(distribution(delay + "_count", {{"server", "pbx-b"}}), 0) << "from the start";
   record(0s, TestCallFinished{"answered", 1, 1, 800ms, 1200ms, false});
-  record(900s, TestCallFinished{"487", 0, std::nullopt, 500ms, std::nullopt, true});
+  record(900s, TestCallFinished{"487", 1, std::nullopt, 500ms, std::nullopt, true});
   record(1800s, TestCallFinished{"unavailable", std::nullopt, std::nullopt, {}, {}, false});
-  EXPECT_EQ(value("sipsentry_test_call_post_dial_delay_seconds_count"), 2);
-  EXPECT_DOUBLE_EQ(*value("sipsentry_test_call_post_dial_delay_seconds_sum"), 1.3);
-  EXPECT_EQ(value("sipsentry_test_call_post_dial_delay_seconds_bucket", {{"le", "0.5"}}), 1);
-  EXPECT_EQ(value("sipsentry_test_call_post_dial_delay_seconds_bucket", {{"le", "1"}}), 2);
+  EXPECT_EQ(distribution(delay + "_count", {{"server", "pbx-b"}}), 2);
+  EXPECT_DOUBLE_EQ(*distribution(delay + "_sum", {{"server", "pbx-b"}}), 1.3);
+  EXPECT_EQ(distribution(delay + "_bucket", {{"server", "pbx-b"}, {"le", "0.5"}}), 1);
+  EXPECT_EQ(distribution(delay + "_bucket", {{"server", "pbx-b"}, {"le", "1"}}), 2);
 }
 
 TEST_F(LineMetricsTest, RemoveLineRemovesEverySeriesOfTheLine) {
