@@ -11,8 +11,9 @@
 # single server too, and no panel may show a line or a server once per
 # instance. The histograms are about servers (spec.md §8): both instances
 # have lines on pbx-a and pbx-b, and their panels show the servers of the
-# selected lines. During the outage the primary-down and on-backup
-# conditions must hold on real data.
+# selected lines, with metrics.per_line_histograms on one instance too.
+# During the outage the primary-down and on-backup conditions must hold on
+# real data.
 # Test calls: the registrars relay calls (-A WITH_CALLS) to a SIPp callee
 # that answers. Line desk calls every 2 s and sends nothing else to its
 # server, so its INVITE or BYE is what finds the stopped primary unavailable
@@ -54,14 +55,14 @@ desk="{name: desk, user: \"2003\", password_env: RECEPTION_PASSWORD, keepalive_i
 annex="{name: annex, user: \"2004\", password_env: RECEPTION_PASSWORD,
      test_call: {target: \"sip:echo@127.0.0.1\", interval: 2s}, servers: [
       {name: pbx-gone, address: 127.0.0.1, port: $gone_port}]}"
-# start_sipsentry N METRICS_PORT LINE...: instance N of the job, with those
-# lines.
+# start_sipsentry N METRICS LINE...: instance N of the job, with the metrics
+# settings METRICS (a YAML flow mapping) and those lines.
 start_sipsentry() {
-  n=$1 port=$2
+  n=$1 metrics=$2
   shift 2
   {
     cat <<YAML
-metrics: {listen: "127.0.0.1:$port"}
+metrics: $metrics
 sip: {bind: "127.0.0.1:0"}
 startup: {jitter: 0s}
 defaults:
@@ -77,8 +78,10 @@ YAML
     >"$work/sipsentry-$n.log" 2>&1 &
   started_pids="$started_pids $!"
 }
-start_sipsentry 1 "$metrics_port_1" "$reception" "$annex"
-start_sipsentry 2 "$metrics_port_2" "$lobby" "$desk"
+# Instance 2 keeps its histograms per line too, so that the panels and the
+# rules are seen to work with both label sets.
+start_sipsentry 1 "{listen: \"$instance_1\"}" "$reception" "$annex"
+start_sipsentry 2 "{listen: \"$instance_2\", per_line_histograms: true}" "$lobby" "$desk"
 
 cat >"$work/prometheus.yml" <<YAML
 global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -158,6 +161,10 @@ for panel in "Test calls by result" "Test calls answered (last hour)" \
 done
 "$queries" "$prometheus" lines "$dashboard" "INVITE and BYE failovers" desk
 expect_exit "panel \"INVITE and BYE failovers\" shows line desk" 0 $?
+"$queries" "$prometheus" nonempty "sipsentry_test_call_setup_seconds_count{instance=\"$instance_2\",line=\"desk\",server=\"pbx-a\"}"
+expect_exit "instance 2's histograms carry the line (metrics.per_line_histograms)" 0 $?
+"$queries" "$prometheus" nonempty "sipsentry_request_duration_seconds_count{instance=\"$instance_1\",line!=\"\"}"
+expect_exit "instance 1's histograms do not" 1 $?
 "$queries" "$prometheus" distinct "$dashboard"
 expect_exit "no panel shows a line or a server once per instance" 0 $?
 # The histogram panels: the servers of the selected lines, each summed over
