@@ -28,11 +28,11 @@ std::vector<std::string> numbered_lines() {
   return numbered("line-", 5, 1, 10'000);
 }
 
-/// "pbx-a/ext-1000" … "pbx-j/ext-1999": ten PBXs of a thousand extensions.
+/// "pbx-a.ext-1000" … "pbx-j.ext-1999": ten PBXs of a thousand extensions.
 std::vector<std::string> pbx_extensions() {
   std::vector<std::string> names;
   for (char pbx = 'a'; pbx <= 'j'; ++pbx)
-    for (std::string& name : numbered(std::string("pbx-") + pbx + "/ext-", 4, 1000, 1000))
+    for (std::string& name : numbered(std::string("pbx-") + pbx + ".ext-", 4, 1000, 1000))
       names.push_back(std::move(name));
   return names;
 }
