@@ -69,8 +69,10 @@ void Service::housekeeping() {
 
 void Service::warn_if_shard_is_empty(const ServiceConfig& loaded) {
   if (!shard_is_empty(loaded)) return;
-  log_.message(LogLevel::kWarn, loaded.shard->to_string() + " of " + options_.config_path +
-                                    ": no line to run; serving metrics until a reload brings one");
+  log_.message(LogLevel::kWarn, "shard " + config::to_string(loaded.shard->shard) +
+                                    " holds none of the " + std::to_string(loaded.shard->total) +
+                                    " line(s) of " + options_.config_path +
+                                    "; serving metrics until a reload brings one");
 }
 
 void Service::serve() {

@@ -11,7 +11,7 @@
 # twice and never for a line missing; every expression of the Grafana
 # dashboard evaluates, no line shows twice, and the per-line queries show
 # each line once. Expressions are read from the dashboard and the rules at
-# test time.
+# test time. A shard that gets no line runs too: it warns and is ready.
 # Usage: prometheus_shards_test.sh SIPSENTRY SOURCE_DIR
 set -u
 sipsentry=$1
@@ -140,6 +140,24 @@ within 20 lines_on primary 7
 expect_exit "Prometheus sees the 7 lines registered on the primary" 0 $?
 within 5 "$shards" "$prometheus" placement "$work/owners"
 expect_exit "after the reload too, every line runs in its shard's instance only" 0 $?
+
+# A shard that holds none of the lines is no error for run: it warns, and
+# /healthz says it is ready.
+for k in $(seq 1 16); do
+  LINE_PASSWORD=s3cret "$sipsentry" validate -c "$config" --shard "$k/16" | grep -q "^shard $k/16: 0 of 7 lines$" &&
+    break
+done
+empty_port=$(free_port)
+LINE_PASSWORD=s3cret "$sipsentry" run -c "$config" --shard "$k/16" \
+  --metrics-listen "127.0.0.1:$empty_port" >"$work/empty.log" 2>&1 &
+empty_pid=$!
+started_pids="$started_pids $empty_pid"
+ready() { curl -sf "http://127.0.0.1:$empty_port/healthz" >/dev/null; }
+within 5 ready
+expect_exit "an empty shard ($k/16) is ready" 0 $?
+expect_output "an empty shard warns" "$work/empty.log" \
+  "level=warn .*shard $k/16 holds none of the 7 line\(s\) of "
+kill "$empty_pid"
 
 stop_kamailio primary
 within 15 lines_on backup 7
