@@ -5,6 +5,7 @@
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -12,10 +13,12 @@
 #include "cli/check_report.h"
 #include "cli/check_run.h"
 #include "cli/exit_codes.h"
+#include "cli/instance_options.h"
 #include "cli/load_errors.h"
 #include "cli/sip_log.h"
 #include "config/duration.h"
 #include "config/load.h"
+#include "config/shard.h"
 #include "daemon/event_log.h"
 
 namespace sipsentry::cli {
@@ -27,7 +30,8 @@ struct CheckOptions {
   std::string timeout;  // empty: default_timeout() of the checked lines
   std::string format = "text";
   bool verbose = false;
-  bool call = false;  // one test call per line (spec.md §6) once it is registered
+  bool call = false;                   // one test call per line (spec.md §6) once it is registered
+  std::optional<config::Shard> shard;  // none: every line of the file
 };
 
 std::atomic<bool> stop_requested{false};
@@ -56,6 +60,20 @@ std::vector<config::LineConfig> chosen_lines(const CheckOptions& options,
   return chosen;
 }
 
+/// The lines of --shard among `lines`, or why there are none: a check that
+/// checked nothing must not say OK.
+std::optional<std::string> keep_shard(const CheckOptions& options,
+                                      std::vector<config::LineConfig>& lines) {
+  if (!options.shard) return std::nullopt;
+  config::ShardSelection selection = config::select_shard(lines, *options.shard);
+  if (selection.kept > 0) return std::nullopt;
+  if (options.line.empty())
+    return "shard " + config::to_string(*options.shard) + ": none of the " +
+           std::to_string(selection.total) + " lines of " + options.config_path +
+           " is in this shard, nothing to check";
+  return line_not_in_shard(options.line, *options.shard);
+}
+
 /// --timeout, or the default; a message when it is wrong.
 std::variant<engine::Millis, std::string> timeout_of(const CheckOptions& options,
                                                      const std::vector<config::LineConfig>& lines) {
@@ -78,6 +96,7 @@ int run_check(const CheckOptions& options) {
   std::vector<config::LineConfig> lines = chosen_lines(options, *loaded.config);
   if (lines.empty())
     return unknown(options, "no line named '" + options.line + "' in " + options.config_path);
+  if (auto why = keep_shard(options, lines)) return unknown(options, *why);
   // --call on lines none of which has a test_call would say OK for ever
   // without calling: that is a command line that cannot do what it asks.
   if (options.call && std::ranges::none_of(lines, [](const auto& line) {
@@ -110,6 +129,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
       "check", "One pass for cron and Nagios: register every line, probe every server");
   check->add_option("-c,--config", options->config_path, "Configuration file")->required();
   check->add_option("--line", options->line, "Only this line");
+  add_shard_option(*check, options->shard);
   check->add_flag("--call", options->call,
                   "Place one test call through each line with a test_call once it is registered");
   check->add_option("--timeout", options->timeout,

@@ -1,14 +1,18 @@
 #include "cli/plan_command.h"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/exit_codes.h"
+#include "cli/instance_options.h"
 #include "cli/load_errors.h"
 #include "cli/plan_printer.h"
 #include "config/load.h"
+#include "config/shard.h"
 
 namespace sipsentry::cli {
 namespace {
@@ -17,6 +21,7 @@ struct PlanOptions {
   std::string config_path;
   std::string line;
   std::vector<std::string> scenarios;
+  std::optional<config::Shard> shard;  // none: every line
 };
 
 std::vector<engine::Scenario> chosen_scenarios(const PlanOptions& options) {
@@ -27,25 +32,36 @@ std::vector<engine::Scenario> chosen_scenarios(const PlanOptions& options) {
   return chosen;
 }
 
+bool has_line(const std::vector<config::LineConfig>& lines, const std::string& name) {
+  return std::ranges::any_of(lines, [&](const auto& line) { return line.settings.name == name; });
+}
+
+int usage_error(const std::string& message) {
+  std::cerr << "sipsentry plan: " << message << "\n";
+  return kExitUsage;
+}
+
 int run_plan(const PlanOptions& options) {
   config::LoadResult loaded =
       config::load_config_file(options.config_path, config::process_environment());
   if (!loaded.config) return print_load_errors(loaded);
-  bool found = options.line.empty();
+  std::vector<config::LineConfig>& lines = loaded.config->lines;
+  if (!options.line.empty() && !has_line(lines, options.line))
+    return usage_error("no line named '" + options.line + "' in " + options.config_path);
   bool first = true;
-  for (const config::LineConfig& line : loaded.config->lines) {
+  if (options.shard) {
+    std::cout << config::select_shard(lines, *options.shard).to_string() << "\n";
+    if (!options.line.empty() && !has_line(lines, options.line))
+      return usage_error(line_not_in_shard(options.line, *options.shard));
+    first = false;
+  }
+  for (const config::LineConfig& line : lines) {
     if (!options.line.empty() && line.settings.name != options.line) continue;
-    found = true;
     for (engine::Scenario scenario : chosen_scenarios(options)) {
       if (!first) std::cout << "\n";
       first = false;
       print_plan(std::cout, line.settings, scenario, engine::run_scenario(line.settings, scenario));
     }
-  }
-  if (!found) {
-    std::cerr << "sipsentry plan: no line named '" << options.line << "' in " << options.config_path
-              << "\n";
-    return kExitUsage;
   }
   return kExitOk;
 }
@@ -67,6 +83,7 @@ void add_plan_command(CLI::App& app, int& exit_code) {
   plan->add_option("--scenario", options->scenarios,
                    "primary-silent (default), primary-503, primary-icmp, all-silent; repeatable")
       ->check(CLI::IsMember(scenario_names()));
+  add_shard_option(*plan, options->shard);
   plan->callback([options, &exit_code] { exit_code = run_plan(*options); });
 }
 

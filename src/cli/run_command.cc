@@ -4,9 +4,10 @@
 #include <memory>
 
 #include "cli/exit_codes.h"
+#include "cli/instance_options.h"
 #include "cli/load_errors.h"
-#include "config/load.h"
 #include "daemon/service.h"
+#include "daemon/service_config.h"
 #include "daemon/signals.h"
 
 namespace sipsentry::cli {
@@ -16,10 +17,10 @@ int run_daemon(const daemon::ServiceOptions& options) {
   // Before anything else: a SIGHUP during start-up must not end the process.
   daemon::install_signal_handlers();
   const config::Environment& environment = config::process_environment();
-  config::LoadResult loaded = config::load_config_file(options.config_path, environment);
-  if (!loaded.config) return print_load_errors(loaded);
+  daemon::ServiceConfig loaded = daemon::load_service_config(options, environment);
+  if (!loaded.loaded.config) return print_load_errors(loaded.loaded);
   std::string error;
-  auto service = daemon::Service::start(*loaded.config, options, environment, std::cerr, error);
+  auto service = daemon::Service::start(loaded, options, environment, std::cerr, error);
   if (!service) {
     std::cerr << "sipsentry run: " << error << "\n";
     return kExitCritical;
@@ -36,6 +37,16 @@ void add_run_command(CLI::App& app, int& exit_code) {
       "run", "Run the monitor: register every line, serve metrics, log every event");
   run->add_option("-c,--config", options->config_path, "Configuration file")->required();
   run->add_option("--pidfile", options->pidfile, "Write the process id to this file");
+  add_shard_option(*run, options->shard);
+  run->add_option("--metrics-listen", options->metrics_listen,
+                  "Serve /metrics here instead of the file's metrics.listen (one address per "
+                  "instance when several share the file)")
+      ->check(host_port_check())
+      ->type_name("HOST:PORT");
+  run->add_option("--sip-bind", options->sip_bind,
+                  "Send SIP from here instead of the file's sip.bind")
+      ->check(host_port_check())
+      ->type_name("HOST:PORT");
   run->callback([options, &exit_code] { exit_code = run_daemon(*options); });
 }
 

@@ -2,12 +2,15 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli/exit_codes.h"
+#include "cli/instance_options.h"
 #include "cli/load_errors.h"
 #include "cli/plan_printer.h"
 #include "config/load.h"
+#include "config/shard.h"
 #include "engine/budget.h"
 
 namespace sipsentry::cli {
@@ -35,22 +38,31 @@ std::string summarise(const engine::LineSettings& line) {
   return out.str();
 }
 
+struct ValidateOptions {
+  std::string config_path;
+  std::optional<config::Shard> shard;  // none: every line
+};
+
+int run_validate(const ValidateOptions& options) {
+  config::LoadResult loaded =
+      config::load_config_file(options.config_path, config::process_environment());
+  if (!loaded.config) return print_load_errors(loaded);
+  std::vector<config::LineConfig>& lines = loaded.config->lines;
+  // The whole file is checked; with --shard only its lines are listed, so
+  // that an operator sees what each instance will run.
+  if (options.shard) std::cout << config::select_shard(lines, *options.shard).to_string() << "\n";
+  for (const config::LineConfig& line : lines) std::cout << summarise(line.settings) << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_validate_command(CLI::App& app, int& exit_code) {
-  auto path = std::make_shared<std::string>();
+  auto options = std::make_shared<ValidateOptions>();
   CLI::App* validate = app.add_subcommand("validate", "Check a configuration file");
-  validate->add_option("-c,--config", *path, "Configuration file")->required();
-  validate->callback([path, &exit_code] {
-    config::LoadResult loaded = config::load_config_file(*path, config::process_environment());
-    if (!loaded.config) {
-      exit_code = print_load_errors(loaded);
-      return;
-    }
-    for (const config::LineConfig& line : loaded.config->lines)
-      std::cout << summarise(line.settings) << "\n";
-    exit_code = kExitOk;
-  });
+  validate->add_option("-c,--config", options->config_path, "Configuration file")->required();
+  add_shard_option(*validate, options->shard);
+  validate->callback([options, &exit_code] { exit_code = run_validate(*options); });
 }
 
 }  // namespace sipsentry::cli

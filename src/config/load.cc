@@ -6,23 +6,17 @@
 #include <map>
 #include <optional>
 
+#include "config/host_port.h"
 #include "config/line_reader.h"
 #include "config/yaml_reader.h"
 
 namespace sipsentry::config {
 namespace {
 
-/// "host:port" with a port from 0 to 65535 ("[::1]:9730" for IPv6).
 void check_address(YamlReader& r, const YAML::Node& node, std::string_view key) {
   const std::string& text = node.Scalar();
-  size_t colon = text.rfind(':');
-  bool ok = colon != std::string::npos && colon > 0 && colon + 1 < text.size();
-  if (ok) {
-    std::string port = text.substr(colon + 1);
-    ok = port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos &&
-         std::stoi(port) <= 65535;
-  }
-  if (!ok) r.error(node, "'" + std::string(key) + "': expected HOST:PORT, got '" + text + "'");
+  if (!is_host_port(text))
+    r.error(node, "'" + std::string(key) + "': expected HOST:PORT, got '" + text + "'");
 }
 
 void read_one_of(YamlReader& r, const YAML::Node& node, std::string_view key, std::string& target,

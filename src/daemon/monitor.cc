@@ -28,6 +28,9 @@ ReloadPlan Monitor::apply(const std::vector<config::LineConfig>& lines,
   std::vector<std::string> to_start = plan.restarted;
   to_start.insert(to_start.end(), plan.added.begin(), plan.added.end());
   schedule(to_start, startup);
+  // Nothing to pace (a shard without lines, a reload that starts none): no
+  // pacer will run to say that all started, so say it now.
+  if (pending_.empty() && all_started_) all_started_();
   return plan;
 }
 

@@ -22,7 +22,7 @@ namespace sipsentry::daemon {
 class Monitor {
  public:
   /// Runs on the event loop whenever the last line waiting for its start-up
-  /// slot has started.
+  /// slot has started, and at once when apply() leaves none waiting.
   using AllStarted = std::function<void()>;
   /// REQUIRES: `agent` and `observer` outlive the monitor.
   Monitor(sip::SipAgent& agent, EventObserver& observer, AllStarted all_started = {});

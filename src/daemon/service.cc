@@ -2,7 +2,6 @@
 
 #include <thread>
 
-#include "config/load.h"
 #include "daemon/signals.h"
 
 namespace sipsentry::daemon {
@@ -30,9 +29,10 @@ Service::Service(const config::Config& config, ServiceOptions options,
 
 Service::~Service() = default;
 
-std::unique_ptr<Service> Service::start(const config::Config& config, ServiceOptions options,
+std::unique_ptr<Service> Service::start(const ServiceConfig& loaded, ServiceOptions options,
                                         const config::Environment& environment,
                                         std::ostream& log_stream, std::string& error) {
+  const config::Config& config = *loaded.loaded.config;
   std::unique_ptr<Service> service(
       new Service(config, std::move(options), environment, log_stream));
   Service& s = *service;
@@ -56,7 +56,9 @@ std::unique_ptr<Service> Service::start(const config::Config& config, ServiceOpt
   s.monitor_->apply(config.lines, config.startup);
   s.log_.message(LogLevel::kInfo, "started with " + std::to_string(config.lines.size()) +
                                       " line(s) from " + s.options_.config_path +
-                                      "; metrics on http://" + s.endpoint_->address() + "/metrics");
+                                      shard_note(loaded) + "; metrics on http://" +
+                                      s.endpoint_->address() + "/metrics");
+  s.warn_if_shard_is_empty(loaded);
   s.housekeeping();
   return service;
 }
@@ -64,6 +66,14 @@ std::unique_ptr<Service> Service::start(const config::Config& config, ServiceOpt
 void Service::housekeeping() {
   recorder_.malformed_sip_messages(agent_->malformed_messages());
   agent_->start_timer(kHousekeepingInterval, [this] { housekeeping(); });
+}
+
+void Service::warn_if_shard_is_empty(const ServiceConfig& loaded) {
+  if (!shard_is_empty(loaded)) return;
+  log_.message(LogLevel::kWarn, "shard " + config::to_string(loaded.shard->shard) +
+                                    " holds none of the " + std::to_string(loaded.shard->total) +
+                                    " line(s) of " + options_.config_path +
+                                    "; serving metrics until a reload brings one");
 }
 
 void Service::serve() {
@@ -77,15 +87,15 @@ void Service::serve() {
 }
 
 void Service::reload() {
-  config::LoadResult loaded = config::load_config_file(options_.config_path, environment_);
-  if (!loaded.config) {
-    for (const config::Diagnostic& error : loaded.errors)
+  ServiceConfig loaded = load_service_config(options_, environment_);
+  if (!loaded.loaded.config) {
+    for (const config::Diagnostic& error : loaded.loaded.errors)
       log_.message(LogLevel::kError,
                    "reload refused, the running configuration stays: " + error.to_string());
     recorder_.config_loaded(false, wall_now());
     return;
   }
-  const config::Config& fresh = *loaded.config;
+  const config::Config& fresh = *loaded.loaded.config;
   if (fresh.metrics.listen != config_.metrics.listen || fresh.sip.bind != config_.sip.bind)
     log_.message(LogLevel::kWarn,
                  "metrics.listen and sip.bind take effect when sipsentry restarts; "
@@ -98,7 +108,9 @@ void Service::reload() {
   config_.startup = fresh.startup;
   config_.log = fresh.log;
   recorder_.config_loaded(true, wall_now());
-  log_.message(LogLevel::kInfo, "reloaded " + options_.config_path + ": " + summary(plan));
+  log_.message(LogLevel::kInfo,
+               "reloaded " + options_.config_path + shard_note(loaded) + ": " + summary(plan));
+  warn_if_shard_is_empty(loaded);
 }
 
 void Service::shut_down() {

@@ -10,16 +10,13 @@
 #include "daemon/monitor.h"
 #include "daemon/observer_list.h"
 #include "daemon/pidfile.h"
+#include "daemon/service_config.h"
+#include "daemon/service_options.h"
 #include "metrics/metrics_endpoint.h"
 #include "metrics/metrics_recorder.h"
 #include "sip/sip_agent.h"
 
 namespace sipsentry::daemon {
-
-struct ServiceOptions {
-  std::string config_path;  // read again on SIGHUP
-  std::string pidfile{};    // empty: none
-};
 
 /// `sipsentry run`: every line of the configuration on the wire, the
 /// metrics endpoint, the event log, reload on SIGHUP and a clean stop on
@@ -30,8 +27,9 @@ class Service {
   /// Opens the metrics endpoint, the SIP agent and the pid file. Returns
   /// nullptr with a one-line reason in `error` when any of them cannot be
   /// had (address in use, bind failure, unwritable pid file).
-  /// REQUIRES: install_signal_handlers() ran before the configuration was read.
-  static std::unique_ptr<Service> start(const config::Config& config, ServiceOptions options,
+  /// REQUIRES: `loaded` holds a configuration (load_service_config() of
+  /// `options`); install_signal_handlers() ran before it was read.
+  static std::unique_ptr<Service> start(const ServiceConfig& loaded, ServiceOptions options,
                                         const config::Environment& environment,
                                         std::ostream& log_stream, std::string& error);
   ~Service();
@@ -44,6 +42,7 @@ class Service {
   Service(const config::Config& config, ServiceOptions options,
           const config::Environment& environment, std::ostream& log_stream);
   void housekeeping();
+  void warn_if_shard_is_empty(const ServiceConfig& loaded);
   void reload();
   void shut_down();
 

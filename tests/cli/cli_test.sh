@@ -31,6 +31,34 @@ expect_text "plan failover" "$work/out" "0:00:00.000  FAILOVER pbx-a -> pbx-b (R
 expect_exit "plan unknown line" 3 $?
 "$sipsentry" plan -c "$example" --scenario primary-on-fire >/dev/null 2>&1
 expect_exit "plan unknown scenario" 3 $?
+# --shard K/N: the two shards of the example list its two lines between
+# them, each once, and say how many they took.
+for shard in 1/2 2/2; do
+  "$sipsentry" validate -c "$example" --shard "$shard" >"$work/shard-${shard%/*}" 2>&1
+  expect_exit "validate --shard $shard" 0 $?
+  expect_output "validate --shard $shard says what it took" "$work/shard-${shard%/*}" \
+    "^shard $shard: [0-2] of 2 lines\$"
+done
+cat "$work/shard-1" "$work/shard-2" | sed -n 's/^\([a-z]*\): .*/\1/p' | sort >"$work/sharded"
+expect_exit "the shards list reception and sales once each" 0 \
+  "$(printf 'reception\nsales\n' | cmp -s - "$work/sharded"; echo $?)"
+for bad in 0/2 3/2 1/0 2 x/2; do
+  "$sipsentry" validate -c "$example" --shard "$bad" >"$work/out" 2>"$work/err"
+  expect_exit "validate --shard $bad" 3 $?
+  expect_output "--shard $bad: one line that says why" "$work/err" "^--shard: invalid shard '$bad': "
+done
+"$sipsentry" check -c "$example" --shard 4/2 >"$work/out" 2>&1
+expect_exit "check --shard 4/2" 3 $?
+# Both lines of the example hash to shard 2 of 2: shard 1 has nothing to
+# check, which is unknown (3), never OK.
+"$sipsentry" check -c "$example" --shard 1/2 >"$work/out" 2>&1
+expect_exit "check of a shard without lines" 3 $?
+expect_text "check says the shard is empty" "$work/out" \
+  "UNKNOWN: shard 1/2: none of the 2 lines of $example is in this shard, nothing to check"
+"$sipsentry" run -c "$example" --metrics-listen 9730 >"$work/out" 2>"$work/err"
+expect_exit "run --metrics-listen without a host" 3 $?
+expect_text "--metrics-listen says why" "$work/err" "--metrics-listen: expected HOST:PORT, got '9730'"
+
 "$sipsentry" --help >"$work/out" 2>&1
 expect_exit "--help" 0 $?
 expect_text "--help lists validate" "$work/out" "validate"

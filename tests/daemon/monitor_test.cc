@@ -65,6 +65,15 @@ TEST_F(MonitorTest, LinesStartAtTheConfiguredPace) {
   EXPECT_TRUE(monitor_.all_started());
 }
 
+// A shard that holds none of the file's lines: the daemon is ready (its
+// /healthz says so) with nothing to start.
+TEST_F(MonitorTest, NoLineToStartIsAllStartedAtOnce) {
+  monitor_.apply({}, paced_);
+  EXPECT_TRUE(monitor_.all_started());
+  EXPECT_EQ(all_started_calls_, 1);
+  EXPECT_TRUE(agent_.sent().empty());
+}
+
 TEST_F(MonitorTest, AReloadLeavesUnchangedLinesAloneAndRestartsChangedOnes) {
   monitor_.apply({line("same"), line("changed"), line("removed")}, paced_);
   agent_.advance(2s);

@@ -92,10 +92,15 @@ done
 dpkg-query -W -f '${Conffiles}\n' sipsentry >"$work/conffiles"
 expect_output "the configuration is a conffile" "$work/conffiles" "^ /etc/sipsentry/sipsentry\.yaml "
 expect_output "the environment file is a conffile" "$work/conffiles" "^ /etc/default/sipsentry "
+template=/lib/systemd/system/sipsentry@.service
+expect_exit "the shard template is in /lib/systemd/system" 0 "$([ -f "$template" ]; echo $?)"
 if command -v systemd-analyze >/dev/null; then
   systemd-analyze verify "$unit" >"$work/verify" 2>&1
   expect_exit "systemd-analyze verify $unit" 0 $?
   expect_absent "systemd-analyze has nothing to say" "$unit" "$work/verify"
+  systemd-analyze verify sipsentry@1-2.service >"$work/verify" 2>&1
+  expect_exit "systemd-analyze verify sipsentry@1-2.service" 0 $?
+  expect_absent "systemd-analyze has nothing to say of the template" "sipsentry@" "$work/verify"
 fi
 
 # The upgrade keeps the local edit (dpkg would ask on stdin if it did not
@@ -111,6 +116,7 @@ dpkg -r sipsentry </dev/null >"$work/remove.log" 2>&1
 expect_exit "dpkg -r" 0 $?
 expect_exit "the binary is gone" 1 "$([ -e "$binary" ]; echo $?)"
 expect_exit "the unit is gone" 1 "$([ -e "$unit" ]; echo $?)"
+expect_exit "the template is gone" 1 "$([ -e "$template" ]; echo $?)"
 expect_exit "the manual page is gone" 1 "$([ -e /usr/share/man/man8/sipsentry.8.gz ]; echo $?)"
 expect_text "the configuration stays after dpkg -r" "$config" "# edited by deb_test"
 
