@@ -6,6 +6,7 @@
 #include "cli/exit_codes.h"
 #include "cli/instance_options.h"
 #include "cli/load_errors.h"
+#include "daemon/heap_policy.h"
 #include "daemon/service.h"
 #include "daemon/service_config.h"
 #include "daemon/signals.h"
@@ -16,11 +17,12 @@ namespace {
 int run_daemon(const daemon::ServiceOptions& options) {
   // Before anything else: a SIGHUP during start-up must not end the process.
   daemon::install_signal_handlers();
+  daemon::set_daemon_heap_policy();
   const config::Environment& environment = config::process_environment();
   daemon::ServiceConfig loaded = daemon::load_service_config(options, environment);
   if (!loaded.loaded.config) return print_load_errors(loaded.loaded);
   std::string error;
-  auto service = daemon::Service::start(loaded, options, environment, std::cerr, error);
+  auto service = daemon::Service::start(std::move(loaded), options, environment, std::cerr, error);
   if (!service) {
     std::cerr << "sipsentry run: " << error << "\n";
     return kExitCritical;

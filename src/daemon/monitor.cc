@@ -19,12 +19,14 @@ Monitor::~Monitor() {
 
 ReloadPlan Monitor::apply(const std::vector<config::LineConfig>& lines,
                           const config::StartupSettings& startup) {
-  ReloadPlan plan = plan_reload(configs_, lines);
+  ReloadPlan plan = plan_reload(running(), lines);
   for (const std::string& name : plan.removed) remove(name);
   for (const std::string& name : plan.restarted) remove(name);
-  for (const config::LineConfig& line : lines)
+  order_.clear();
+  for (const config::LineConfig& line : lines) {
     if (!lines_.contains(line.settings.name)) add(line);
-  configs_ = lines;
+    order_.push_back(line.settings.name);
+  }
   std::vector<std::string> to_start = plan.restarted;
   to_start.insert(to_start.end(), plan.added.begin(), plan.added.end());
   schedule(to_start, startup);
@@ -32,6 +34,13 @@ ReloadPlan Monitor::apply(const std::vector<config::LineConfig>& lines,
   // pacer will run to say that all started, so say it now.
   if (pending_.empty() && all_started_) all_started_();
   return plan;
+}
+
+std::vector<const config::LineConfig*> Monitor::running() const {
+  std::vector<const config::LineConfig*> running;
+  running.reserve(order_.size());
+  for (const std::string& name : order_) running.push_back(&lines_.at(name).driver->line());
+  return running;
 }
 
 void Monitor::add(const config::LineConfig& line) {

@@ -55,6 +55,9 @@ class Monitor {
     std::string name;
   };
 
+  /// The running lines' configurations, in file order: each driver holds
+  /// its own, so the monitor keeps no copy.
+  std::vector<const config::LineConfig*> running() const;
   void add(const config::LineConfig& line);
   void remove(const std::string& name);
   void schedule(const std::vector<std::string>& names, const config::StartupSettings& startup);
@@ -64,7 +67,7 @@ class Monitor {
   sip::SipAgent& agent_;
   EventObserver& observer_;
   AllStarted all_started_;
-  std::vector<config::LineConfig> configs_;  // the running lines, in file order
+  std::vector<std::string> order_;  // the running lines' names, in file order
   std::map<std::string, Running> lines_;
   std::deque<PendingStart> pending_;  // sorted by `at`
   std::optional<sip::SipAgent::TimerId> pacer_;

@@ -7,15 +7,22 @@ namespace {
 
 /// The lines by name: files of 10,000 lines are compared in linear time.
 std::unordered_map<std::string, const config::LineConfig*> by_name(
-    const std::vector<config::LineConfig>& lines) {
+    const std::vector<const config::LineConfig*>& lines) {
   std::unordered_map<std::string, const config::LineConfig*> index;
-  for (const config::LineConfig& line : lines) index.emplace(line.settings.name, &line);
+  for (const config::LineConfig* line : lines) index.emplace(line->settings.name, line);
   return index;
+}
+
+std::vector<const config::LineConfig*> addresses(const std::vector<config::LineConfig>& lines) {
+  std::vector<const config::LineConfig*> pointers;
+  pointers.reserve(lines.size());
+  for (const config::LineConfig& line : lines) pointers.push_back(&line);
+  return pointers;
 }
 
 }  // namespace
 
-ReloadPlan plan_reload(const std::vector<config::LineConfig>& running,
+ReloadPlan plan_reload(const std::vector<const config::LineConfig*>& running,
                        const std::vector<config::LineConfig>& reloaded) {
   ReloadPlan plan;
   auto before = by_name(running);
@@ -26,10 +33,15 @@ ReloadPlan plan_reload(const std::vector<config::LineConfig>& running,
                                           : plan.restarted;
     list.push_back(line.settings.name);
   }
-  auto after = by_name(reloaded);
-  for (const config::LineConfig& line : running)
-    if (!after.contains(line.settings.name)) plan.removed.push_back(line.settings.name);
+  auto after = by_name(addresses(reloaded));
+  for (const config::LineConfig* line : running)
+    if (!after.contains(line->settings.name)) plan.removed.push_back(line->settings.name);
   return plan;
+}
+
+ReloadPlan plan_reload(const std::vector<config::LineConfig>& running,
+                       const std::vector<config::LineConfig>& reloaded) {
+  return plan_reload(addresses(running), reloaded);
 }
 
 std::string summary(const ReloadPlan& plan) {

@@ -19,6 +19,9 @@ struct ReloadPlan {
 
 /// Compares the running lines with the reloaded file's, each list in the
 /// order of the file it comes from.
+ReloadPlan plan_reload(const std::vector<const config::LineConfig*>& running,
+                       const std::vector<config::LineConfig>& reloaded);
+/// The same, for running lines held in a list of their own.
 ReloadPlan plan_reload(const std::vector<config::LineConfig>& running,
                        const std::vector<config::LineConfig>& reloaded);
 

@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "daemon/heap_policy.h"
 #include "daemon/signals.h"
 
 namespace sipsentry::daemon {
@@ -12,16 +13,24 @@ namespace {
 constexpr engine::Millis kShutdownGrace{1500};
 /// How often the dropped-message counter is brought up to date.
 constexpr engine::Millis kHousekeepingInterval{1000};
+// Free heap pages go back to the kernel this often, and when all lines have
+// started (the start-up storm is over) and after a reload.
+constexpr int kHousekeepingsPerHeapReturn = 60;
 
 std::chrono::system_clock::time_point wall_now() {
   return std::chrono::system_clock::now();
+}
+
+/// Everything of `config` but its lines.
+config::Config without_lines(const config::Config& config) {
+  return {config.metrics, config.sip, config.log, config.startup, {}, config.source_path};
 }
 
 }  // namespace
 
 Service::Service(const config::Config& config, ServiceOptions options,
                  const config::Environment& environment, std::ostream& log_stream)
-    : config_(config),
+    : config_(without_lines(config)),
       options_(std::move(options)),
       environment_(environment),
       log_(log_stream, EventLog::format_named(config.log.format),
@@ -29,7 +38,7 @@ Service::Service(const config::Config& config, ServiceOptions options,
 
 Service::~Service() = default;
 
-std::unique_ptr<Service> Service::start(const ServiceConfig& loaded, ServiceOptions options,
+std::unique_ptr<Service> Service::start(ServiceConfig loaded, ServiceOptions options,
                                         const config::Environment& environment,
                                         std::ostream& log_stream, std::string& error) {
   const config::Config& config = *loaded.loaded.config;
@@ -51,8 +60,10 @@ std::unique_ptr<Service> Service::start(const ServiceConfig& loaded, ServiceOpti
   }
   s.recorder_.config_loaded(true, wall_now());
   s.recorder_.set_per_line_histograms(config.metrics.per_line_histograms);
-  s.monitor_ =
-      std::make_unique<Monitor>(*s.agent_, s.observers_, [&s] { s.endpoint_->set_ready(true); });
+  s.monitor_ = std::make_unique<Monitor>(*s.agent_, s.observers_, [&s] {
+    s.endpoint_->set_ready(true);
+    return_free_heap();
+  });
   s.monitor_->apply(config.lines, config.startup);
   s.log_.message(LogLevel::kInfo, "started with " + std::to_string(config.lines.size()) +
                                       " line(s) from " + s.options_.config_path +
@@ -65,6 +76,7 @@ std::unique_ptr<Service> Service::start(const ServiceConfig& loaded, ServiceOpti
 
 void Service::housekeeping() {
   recorder_.malformed_sip_messages(agent_->malformed_messages());
+  if (++housekeepings_ % kHousekeepingsPerHeapReturn == 0) return_free_heap();
   agent_->start_timer(kHousekeepingInterval, [this] { housekeeping(); });
 }
 
@@ -104,7 +116,6 @@ void Service::reload() {
   recorder_.set_per_line_histograms(fresh.metrics.per_line_histograms);
   ReloadPlan plan = monitor_->apply(fresh.lines, fresh.startup);
   config_.metrics.per_line_histograms = fresh.metrics.per_line_histograms;
-  config_.lines = fresh.lines;
   config_.startup = fresh.startup;
   config_.log = fresh.log;
   recorder_.config_loaded(true, wall_now());

@@ -1,5 +1,6 @@
 #include "sip/stack_agent.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace sipsentry::sip {
@@ -22,6 +23,14 @@ unsigned millis(engine::Millis duration) {
   return static_cast<unsigned>(duration.count());
 }
 
+// How long a finished UDP transaction lingers to swallow a duplicate of its
+// response (RFC 3261 Timer K, T4) at the most. Nothing on the wire depends
+// on it: a duplicate that comes later is dropped as a stray either way. But
+// every lingering transaction holds its request and response, and 10,000
+// lines starting at 1,000 a second kept 10,000 of them (over 100 MB) with
+// T4 = 5 s; a duplicate comes within a round trip, not seconds later.
+constexpr engine::Millis kMaxLinger{1000};
+
 }  // namespace
 
 std::unique_ptr<StackAgent> StackAgent::create(su_root_t* root, const std::string& bind,
@@ -34,8 +43,8 @@ std::unique_ptr<StackAgent> StackAgent::create(su_root_t* root, const std::strin
   stack->agent_.reset(nta_agent_create(
       root, URL_STRING_MAKE(url.c_str()), nullptr, nullptr,
       NTATAG_SIP_T1(millis(profile.timers.t1)), NTATAG_SIP_T2(millis(profile.timers.t2)),
-      NTATAG_SIP_T4(millis(profile.timers.t4)), NTATAG_SIP_T1X64(millis(profile.lifetime)),
-      NTATAG_UA(1), NTATAG_MAXSIZE(kMaxMessageSize),
+      NTATAG_SIP_T4(millis(std::min(profile.timers.t4, kMaxLinger))),
+      NTATAG_SIP_T1X64(millis(profile.lifetime)), NTATAG_UA(1), NTATAG_MAXSIZE(kMaxMessageSize),
       TAG_IF(resolv_conf, SRESTAG_RESOLV_CONF(resolv_conf)), TAG_END()));
   if (!stack->agent_) return (error = "cannot bind SIP to " + bind), nullptr;
   if (profile.tls && !stack->add_tls(*profile.tls, host, options, error)) return nullptr;
