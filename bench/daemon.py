@@ -81,7 +81,7 @@ class Daemon:
 
     def start(self):
         environment = dict(os.environ, **{PASSWORD_VARIABLE: self.password})
-        self.launched = time.time()
+        self.launched = time.monotonic()
         self.process = subprocess.Popen([self.binary, "run", "-c", self.config],
                                         stdout=self.log_file, stderr=subprocess.STDOUT,
                                         env=environment)
@@ -99,9 +99,9 @@ class Daemon:
             if len(self.log.registered_at) >= self.lines:
                 return
             self.check_running()
-            if time.time() > deadline:
+            if time.monotonic() > deadline:
                 raise BenchError(f"{len(self.log.registered_at)} of {self.lines} lines registered "
-                                 f"in {time.time() - self.launched:.0f} s")
+                                 f"in {time.monotonic() - self.launched:.0f} s")
             time.sleep(0.2)
 
     def scrape(self):
@@ -130,11 +130,11 @@ class Daemon:
         (kept, restarted, added, removed)."""
         self.log.update()
         before = len(self.log.reloads)
-        signalled = time.time()
+        signalled = time.monotonic()
         self.process.send_signal(signal.SIGHUP)
         while len(self.log.reloads) == before:
             self.check_running()
-            if time.time() > signalled + timeout_s:
+            if time.monotonic() > signalled + timeout_s:
                 raise BenchError(f"no reload logged {timeout_s} s after SIGHUP")
             time.sleep(0.05)
             self.log.update()

@@ -5,6 +5,7 @@ import collections
 import datetime
 import os
 import re
+import time
 
 
 class LogFollower:
@@ -71,15 +72,20 @@ _STATE = re.compile(r" event=state ")
 _RELOADED = re.compile(r' msg="reloaded [^"]*: (\d+) kept, (\d+) restarted, (\d+) added, (\d+) removed"')
 
 
-def log_time(line):
-    """The Unix time of a sipsentry log line ("ts=…Z", milliseconds)."""
+def log_time(line, wall_to_monotonic):
+    """The time of a sipsentry log line ("ts=…Z", milliseconds) on the
+    monotonic clock."""
     stamp = _TIMESTAMP.match(line).group(1)
-    return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+    wall = datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+    return wall + wall_to_monotonic
 
 
 class DaemonLog:
     """What a `sipsentry run` logged (text format, info level): when each line
-    first registered, how many state changes, the reloads' summaries."""
+    first registered, how many state changes, the reloads' summaries. Times
+    are on the monotonic clock, the log's wall-clock stamps moved by the
+    clocks' difference when they are read (within a fraction of a second of
+    being written): the wall clock of a virtual machine can jump."""
 
     def __init__(self, path):
         self.follower = LogFollower(path)
@@ -89,16 +95,17 @@ class DaemonLog:
         self.last_lines = collections.deque(maxlen=10)
 
     def update(self):
+        wall_to_monotonic = time.monotonic() - time.time()
         for line in self.follower.new_lines():
             self.last_lines.append(line)
             if _STATE.search(line):
                 self.state_changes += 1
             found = _REGISTERED.search(line)
             if found:
-                self.registered_at.setdefault(found.group(1), log_time(line))
+                self.registered_at.setdefault(found.group(1), log_time(line, wall_to_monotonic))
             found = _RELOADED.search(line)
             if found:
-                self.reloads.append((log_time(line), *map(int, found.groups())))
+                self.reloads.append((log_time(line, wall_to_monotonic), *map(int, found.groups())))
 
     def tail(self):
         return "\n".join(self.last_lines)

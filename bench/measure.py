@@ -46,10 +46,11 @@ def bound_s(lines, soak_s):
 def measure_window(daemon, registrars, start, end):
     """sipsentry's CPU share between two wall-clock moments, and the
     requests the registrars received from it meanwhile."""
+    progress(f"window {start - daemon.launched:.0f}–{end - daemon.launched:.0f} s after start")
     sleep_until(start)
-    cpu_at_start, at_start, mark_at_start = cpu_seconds(daemon.pid), time.time(), registrars.mark()
+    cpu_at_start, at_start, mark_at_start = cpu_seconds(daemon.pid), time.monotonic(), registrars.mark()
     sleep_until(end)
-    cpu_at_end, at_end, mark_at_end = cpu_seconds(daemon.pid), time.time(), registrars.mark()
+    cpu_at_end, at_end, mark_at_end = cpu_seconds(daemon.pid), time.monotonic(), registrars.mark()
     registrars.read(mark_at_start)
     before = registrars.requests()
     registrars.read(mark_at_end)
@@ -64,7 +65,7 @@ def quiet_window(daemon, registrars):
     observation of the backup having gone out at each line's start. None
     when the start-up took longer than that."""
     first_registration = min(daemon.log.registered_at.values())
-    start = time.time() + MARGIN_S
+    start = time.monotonic() + MARGIN_S
     end = first_registration + KEEPALIVE_S - MARGIN_S
     if end - start < SHORTEST_WINDOW_S:
         return None
@@ -160,7 +161,6 @@ def measure_daemon(args, registrars, figures, children):
 
 def measure_sipp(args, registrars, figures, children):
     progress(f"SIPp: {args.lines} REGISTERs at {STARTUP_RATE}/s")
-    figures.rate = STARTUP_RATE
     registrars.read()
     before = registrars.requests()
     figures.sipp = run_sipp(os.path.join(args.work, "sipp"), args.registrar_ports[0],
@@ -198,7 +198,7 @@ def on_alarm(signum, frame):
 
 
 def on_termination(signum, frame):
-    raise SystemExit(128 + signum)
+    raise BenchError(f"interrupted by signal {signum}")
 
 
 def parse_arguments():
@@ -225,9 +225,10 @@ def main():
     signal.signal(signal.SIGALRM, on_alarm)
     signal.signal(signal.SIGTERM, on_termination)
     signal.signal(signal.SIGHUP, on_termination)
+    signal.signal(signal.SIGINT, on_termination)
     signal.alarm(bound_s(args.lines, args.soak))
     registrars = RegistrarLogs(args.registrar_logs)
-    figures = Figures(args.lines)
+    figures = Figures(args.lines, rate=STARTUP_RATE)
     children = []
     failure = None
     try:

@@ -27,24 +27,8 @@ def memory_mib(pid, field):
     raise KeyError(f"{field} not in /proc/{pid}/status")
 
 
-class CpuWindow:
-    """The CPU share of a process between two moments, in % of one core."""
-
-    def __init__(self, pid):
-        self.pid = pid
-        self.started = time.monotonic()
-        self.cpu_at_start = cpu_seconds(pid)
-
-    def percent(self):
-        cpu = cpu_seconds(self.pid) - self.cpu_at_start
-        return 100 * cpu / (time.monotonic() - self.started)
-
-    def seconds(self):
-        return time.monotonic() - self.started
-
-
 def sleep_until(moment):
-    """Sleeps until the wall-clock moment (time.time()) if it is ahead."""
-    delay = moment - time.time()
+    """Sleeps until the moment (time.monotonic()) if it is ahead."""
+    delay = moment - time.monotonic()
     if delay > 0:
         time.sleep(delay)

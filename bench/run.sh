@@ -24,7 +24,7 @@ with issue 11's target and whether it is met. Progress goes to stderr.
   --sipsentry PATH   the binary (default build/src/sipsentry of this checkout)
 
 Time: bounded at 240 s + 3 s per 1,000 lines + the soak (4.5 minutes at
-10,000 lines; a normal run takes about 3.5). Everything it starts is stopped
+10,000 lines; a normal run takes about 3). Everything it starts is stopped
 when it ends or is interrupted. Only loopback is used. Needs kamailio, sipp,
 curl and python3 (packaging/install-deps.sh). Exit status 0 when every
 figure was measured (whether or not it meets its target), 1 otherwise.
