@@ -69,7 +69,8 @@ class RegistrarLogs:
 _TIMESTAMP = re.compile(r"^ts=(\S+) ")
 _REGISTERED = re.compile(r" line=(\S+) event=registered ")
 _STATE = re.compile(r" event=state ")
-_RELOADED = re.compile(r' msg="reloaded [^"]*: (\d+) kept, (\d+) restarted, (\d+) added, (\d+) removed"')
+_RELOADED = re.compile(
+    r' msg="reloaded [^"]*: (\d+) kept, (\d+) restarted, (\d+) added, (\d+) removed"')
 
 
 def log_time(line, wall_to_monotonic):

@@ -44,13 +44,15 @@ def bound_s(lines, soak_s):
 
 
 def measure_window(daemon, registrars, start, end):
-    """sipsentry's CPU share between two wall-clock moments, and the
-    requests the registrars received from it meanwhile."""
+    """sipsentry's CPU share between two moments (time.monotonic()), and
+    the requests the registrars received from it meanwhile."""
     progress(f"window {start - daemon.launched:.0f}–{end - daemon.launched:.0f} s after start")
     sleep_until(start)
-    cpu_at_start, at_start, mark_at_start = cpu_seconds(daemon.pid), time.monotonic(), registrars.mark()
+    cpu_at_start, at_start = cpu_seconds(daemon.pid), time.monotonic()
+    mark_at_start = registrars.mark()
     sleep_until(end)
-    cpu_at_end, at_end, mark_at_end = cpu_seconds(daemon.pid), time.monotonic(), registrars.mark()
+    cpu_at_end, at_end = cpu_seconds(daemon.pid), time.monotonic()
+    mark_at_end = registrars.mark()
     registrars.read(mark_at_start)
     before = registrars.requests()
     registrars.read(mark_at_end)
@@ -85,7 +87,8 @@ def traffic_window(daemon, registrars):
 def measure_storm(daemon, registrars, figures):
     """From exec to the last line's registration; the transactions are all
     the registrars received since `daemon` started."""
-    registers_before, options_before = registrars.requests("REGISTER"), registrars.requests("OPTIONS")
+    registers_before = registrars.requests("REGISTER")
+    options_before = registrars.requests("OPTIONS")
     deadline = daemon.launched + daemon.lines / STARTUP_RATE + STARTUP_JITTER_S + 60
     daemon.wait_registered(deadline)
     figures.storm_cpu_s, mark = cpu_seconds(daemon.pid), registrars.mark()
@@ -104,7 +107,8 @@ def measure_scrape(daemon, figures):
     figures.series, figures.line_series = scrape.series, scrape.line_series
     figures.scrape_s, figures.scrape_bytes = scrape.seconds, scrape.size
     if scrape.registered != daemon.lines:
-        raise BenchError(f"/metrics says {scrape.registered:.0f} of {daemon.lines} lines registered")
+        raise BenchError(f"/metrics says {scrape.registered:.0f} of {daemon.lines} lines "
+                         "registered")
 
 
 def measure_reload(daemon, registrars, figures):

@@ -90,18 +90,19 @@ def rows(f):
     if traffic:
         rate = traffic.requests / traffic.seconds
         yield (f"steady CPU with keep-alive and observation traffic ({traffic.where()}, "
-               f"{rate:.0f} requests/s seen by the registrars, {f.traffic_expected_rate:.0f} due)",
+               f"{rate:.1f} requests/s seen by the registrars, {f.traffic_expected_rate:.1f} due)",
                f"{traffic.percent:.2f} % of a core", "≤ 5 %", met(traffic.percent, 5.0))
     else:
-        yield ("steady CPU with keep-alive and observation traffic", "not measured", "≤ 5 %", "—")
+        yield ("steady CPU with keep-alive and observation traffic", "not measured", "≤ 5 %",
+               "—")
     ours, theirs = f.sipsentry_us_per_transaction(), f.sipp_us_per_transaction()
     done = (f": {f.storm_cpu_s:.2f} s over {f.storm_transactions():,} transactions "
             f"({f.storm_registers:,} REGISTERs, challenged and authorised, + "
             f"{f.storm_options:,} OPTIONS to the backup), as the registrars received them"
             ) if ours is not None else ""
     yield ("CPU per SIP transaction, sipsentry (whole process, from exec to the last line's "
-           f"registration){done}", number(ours, ".0f", " µs"), "≤ SIPp's", "—" if ours is None or theirs is None
-           else met(ours, theirs))
+           f"registration){done}", number(ours, ".0f", " µs"), "≤ SIPp's",
+           "—" if ours is None or theirs is None else met(ours, theirs))
     sipp = f.sipp
     done = (f": {sipp.cpu_seconds:.2f} s (wait4) over {f.sipp_transactions:,} transactions in "
             f"{sipp.wall_seconds:.1f} s, exit code {sipp.exit_code}"
@@ -111,13 +112,14 @@ def rows(f):
     ratio = ours / theirs if ours is not None and theirs else None
     yield ("ratio sipsentry / SIPp", number(ratio, ".2f"), "≤ 1.0", met(ratio, 1.0))
     per_line = f.line_series / f.lines if f.line_series is not None else None
-    yield ("series on /metrics (with a line label, per line)",
+    yield ("series on /metrics (all; those with a line label, per line)",
            f"{number(f.series, ',')} ({number(per_line, '.1f')} per line)",
            "≤ 24 per line, ≤ 250,000 at 10,000 lines", met(per_line, 24))
     yield ("one scrape: size", number(f.scrape_bytes and f.scrape_bytes / 1e6, ".1f", " MB"),
            "—", "—")
     cost = f"; it cost sipsentry {f.scrape_cpu_s:.2f} s of CPU" if f.scrape_s is not None else ""
-    yield (f"one scrape: time (curl{cost})", number(f.scrape_s and 1000 * f.scrape_s, ".0f", " ms"), "≤ 250 ms",
+    yield (f"one scrape: time (curl{cost})",
+           number(f.scrape_s and 1000 * f.scrape_s, ".0f", " ms"), "≤ 250 ms",
            met(f.scrape_s, 0.25))
     yield ("RSS after start-up (VmRSS at the end of the no-traffic window)",
            number(f.rss_startup_mib, ".0f", " MiB"), "≤ 100 MB", met(f.rss_startup_mib, 100))

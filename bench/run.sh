@@ -70,8 +70,10 @@ start_kamailio primary "$primary_port" "$password" || exit 1
 start_kamailio backup "$backup_port" "$password" || exit 1
 
 revision=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
-machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores, Linux $(uname -r)"
-heading="sipsentry $revision, $lines lines, $(date -u '+%Y-%m-%d %H:%M UTC'); $machine; load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+machine="$cpu, $(nproc) cores, Linux $(uname -r)"
+heading="sipsentry $revision, $lines lines, $(date -u '+%Y-%m-%d %H:%M UTC'); $machine;"
+heading="$heading load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 "$repo/bench/measure.py" --sipsentry "$sipsentry" --work "$work" \
   --lines "$lines" --soak "$soak" $idle_option --password "$password" \
