@@ -1,8 +1,11 @@
 # Shared helpers for the integration tests (sourced, POSIX sh, after
 # setting $sipsentry): free ports, a real Kamailio registrar on loopback, and
-# cleanup of every process started.
+# cleanup of every process started. A script outside this directory (the
+# benchmark) sets $integration_dir to it first: a sourced sh file cannot
+# know its own path.
 
-. "$(dirname "$0")/../assertions.sh"
+integration_dir=${integration_dir:-$(dirname "$0")}
+. "$integration_dir/../assertions.sh"
 
 work=$(mktemp -d)
 started_pids=""
@@ -66,6 +69,8 @@ make_tls_files() {
 # registrar (with TLS on TLS_PORT when given and not empty, certificate from
 # make_tls_files; relaying calls to a UAS on 127.0.0.1:UAS_PORT, -A
 # WITH_CALLS, when UAS_PORT is given); its main pid is in $NAME_pid.
+# $kamailio_args, when set, adds words to its command line (the benchmark's
+# tuning: -A WITH_BENCH and memory sizes).
 start_kamailio() {
   name=$1 port=$2 password=$3 tls_port=${4:-} uas_port=${5:-}
   modules=$(dirname "$(find /usr/lib -name registrar.so -path '*kamailio*' | head -n 1)")
@@ -73,7 +78,7 @@ start_kamailio() {
   sed -e "s|@PORT@|$port|g" -e "s|@PASSWORD@|$password|g" -e "s|@MODULES@|$modules/|g" \
     -e "s|@TLS_PORT@|$tls_port|g" -e "s|@TLS_CONFIG@|$work/$name/tls.cfg|g" \
     -e "s|@UAS_PORT@|$uas_port|g" \
-    "$(dirname "$0")/kamailio.cfg.in" >"$work/$name/kamailio.cfg"
+    "$integration_dir/kamailio.cfg.in" >"$work/$name/kamailio.cfg"
   defines=""
   if [ -n "$tls_port" ]; then
     make_tls_files || { cat "$work/tls/log"; return 1; }
@@ -82,9 +87,9 @@ start_kamailio() {
     defines="-A WITH_TLS"
   fi
   [ -n "$uas_port" ] && defines="$defines -A WITH_CALLS"
-  # shellcheck disable=SC2086 # defines is a list of "-A NAME" words
+  # shellcheck disable=SC2086 # defines and kamailio_args are lists of words
   kamailio -f "$work/$name/kamailio.cfg" -DD -E -Y "$work/$name" -P "$work/$name/pid" \
-    $defines >"$work/$name/log" 2>&1 &
+    $defines ${kamailio_args:-} >"$work/$name/log" 2>&1 &
   pid=$!
   started_pids="$started_pids $pid"
   eval "${name}_pid=$pid"
@@ -115,7 +120,7 @@ PY
 start_sipp() {
   name=$1 scenario=$2 port=$3
   mkdir -p "$work/$name"
-  sipp -sf "$(dirname "$0")/sipp/$scenario" -i 127.0.0.1 -p "$port" -t u1 -nostdin \
+  sipp -sf "$integration_dir/sipp/$scenario" -i 127.0.0.1 -p "$port" -t u1 -nostdin \
     -trace_msg -message_file "$work/$name/messages" >"$work/$name/log" 2>&1 &
   started_pids="$started_pids $!"
   for _ in $(seq 1 50); do
