@@ -35,6 +35,8 @@ class EventLog : public EventObserver {
   void message(LogLevel level, const std::string& text);
 
  private:
+  void write_line(std::string line);
+
   std::ostream& out_;
   Format format_;
   LogLevel level_;
