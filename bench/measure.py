@@ -15,7 +15,7 @@ import time
 from daemon import (KEEPALIVE_S, OBSERVE_S, STARTUP_JITTER_S, STARTUP_RATE, BenchError,
                     Daemon)
 from logs import RegistrarLogs
-from proc_stats import cpu_seconds, memory_mib, sleep_until
+from proc_stats import cpu_seconds, memory_mb, sleep_until
 from report import Figures, Window, render
 from sipp_peer import run_sipp
 
@@ -147,7 +147,7 @@ def measure_daemon(args, registrars, figures, children):
     figures.quiet = quiet_window(daemon, registrars)
     if figures.quiet is None:
         figures.quiet_note = "(none: the start-up outlasted the first keep-alive)"
-    figures.rss_startup_mib = memory_mib(daemon.pid, "VmRSS")
+    figures.rss_startup_mb = memory_mb(daemon.pid, "VmRSS")
     progress("keep-alive and observation traffic: waiting for the steady schedule, then 60 s")
     figures.traffic = traffic_window(daemon, registrars)
     figures.traffic_expected_rate = args.lines / KEEPALIVE_S + args.lines / OBSERVE_S
@@ -158,8 +158,8 @@ def measure_daemon(args, registrars, figures, children):
         progress(f"soak: until {args.soak} s after start")
         sleep_until(daemon.launched + args.soak)
         daemon.check_running()
-        figures.soak_s, figures.rss_soak_mib = args.soak, memory_mib(daemon.pid, "VmRSS")
-    figures.rss_peak_mib = memory_mib(daemon.pid, "VmHWM")
+        figures.soak_s, figures.rss_soak_mb = args.soak, memory_mb(daemon.pid, "VmRSS")
+    figures.rss_peak_mb = memory_mb(daemon.pid, "VmHWM")
     daemon.stop()
 
 

@@ -17,13 +17,13 @@ def cpu_seconds(pid):
     return time.clock_gettime(clock.value)
 
 
-def memory_mib(pid, field):
-    """A field of /proc/PID/status in MiB: VmRSS (resident now) or VmHWM
-    (the most it was resident)."""
+def memory_mb(pid, field):
+    """A field of /proc/PID/status in MB (10^6 bytes, the unit of issue 11's
+    targets): VmRSS (resident now) or VmHWM (the most it was resident)."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
             if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
+                return int(line.split()[1]) * 1024 / 1e6
     raise KeyError(f"{field} not in /proc/{pid}/status")
 
 

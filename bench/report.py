@@ -36,10 +36,10 @@ class Figures:
     scrape_s: Optional[float] = None
     scrape_bytes: Optional[int] = None
     scrape_cpu_s: Optional[float] = None
-    rss_startup_mib: Optional[float] = None
-    rss_peak_mib: Optional[float] = None
+    rss_startup_mb: Optional[float] = None
+    rss_peak_mb: Optional[float] = None
     soak_s: Optional[int] = None
-    rss_soak_mib: Optional[float] = None
+    rss_soak_mb: Optional[float] = None
     reload_s: Optional[float] = None
     reload_kept_all: Optional[bool] = None
     reload_detail: str = ""
@@ -122,12 +122,12 @@ def rows(f):
            number(f.scrape_s and 1000 * f.scrape_s, ".0f", " ms"), "≤ 250 ms",
            met(f.scrape_s, 0.25))
     yield ("RSS after start-up (VmRSS at the end of the no-traffic window)",
-           number(f.rss_startup_mib, ".0f", " MiB"), "≤ 100 MB", met(f.rss_startup_mib, 100))
-    yield ("RSS peak (VmHWM before stopping)", number(f.rss_peak_mib, ".0f", " MiB"), "≤ 150 MB",
-           met(f.rss_peak_mib, 150))
+           number(f.rss_startup_mb, ".0f", " MB"), "≤ 100 MB", met(f.rss_startup_mb, 100))
+    yield ("RSS peak (VmHWM before stopping)", number(f.rss_peak_mb, ".0f", " MB"), "≤ 150 MB",
+           met(f.rss_peak_mb, 150))
     if f.soak_s:
-        yield (f"RSS after {f.soak_s} s (--soak)", number(f.rss_soak_mib, ".0f", " MiB"),
-               "≤ 100 MB after an hour", met(f.rss_soak_mib, 100))
+        yield (f"RSS after {f.soak_s} s (--soak)", number(f.rss_soak_mb, ".0f", " MB"),
+               "≤ 100 MB after an hour", met(f.rss_soak_mb, 100))
     kept = {None: "not checked", True: "every line kept its state",
             False: f"**not every line kept its state** ({f.reload_detail})"}[f.reload_kept_all]
     yield (f"SIGHUP reload of {n} unchanged lines (signal to the `reloaded` log line); {kept}",
