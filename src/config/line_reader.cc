@@ -28,11 +28,11 @@ class PasswordReader {
 
   void add_handlers(YamlReader::Handlers& handlers) {
     for (std::string_view key : kPasswordKeys)
-      handlers.emplace_back(key, [this, key](const YAML::Node& v) { read(key, v); });
+      handlers.emplace_back(key, [this, key](const YamlNode& v) { read(key, v); });
   }
 
  private:
-  void read(std::string_view key, const YAML::Node& value) {
+  void read(std::string_view key, const YamlNode& value) {
     if (seen_) {
       r_.error(value, "'" + std::string(key) +
                           "': give only one of 'password', 'password_file', 'password_env'");
@@ -46,7 +46,7 @@ class PasswordReader {
     if (key == "password_file") from_file(value, *text);
   }
 
-  void from_env(const YAML::Node& value, const std::string& name) {
+  void from_env(const YamlNode& value, const std::string& name) {
     std::optional<std::string> found = secrets_.env.variable(name);
     if (!found)
       r_.error(value, "'password_env': environment variable '" + name + "' is not set");
@@ -54,7 +54,7 @@ class PasswordReader {
       target_ = Secret(*found);
   }
 
-  void from_file(const YAML::Node& value, const std::string& path) {
+  void from_file(const YamlNode& value, const std::string& path) {
     std::filesystem::path full = path;
     if (full.is_relative()) full = std::filesystem::path(secrets_.base_dir) / full;
     std::optional<std::string> content = secrets_.env.read_file(full.string());
@@ -72,14 +72,14 @@ class PasswordReader {
   bool seen_ = false;
 };
 
-void read_test_call(YamlReader& r, const YAML::Node& node, engine::LineSettings& line) {
+void read_test_call(YamlReader& r, const YamlNode& node, engine::LineSettings& line) {
   engine::TestCallSettings call;
   r.read_map(node, "test_call",
              {{"target", r.into_string(call.target, "target")},
               {"interval", r.into_positive_duration(call.interval, "interval")},
               {"duration", r.into_duration(call.duration, "duration")},
               {"ring_timeout", r.into_positive_duration(call.ring_timeout, "ring_timeout")},
-              {"expected_status", [&](const YAML::Node& v) {
+              {"expected_status", [&](const YamlNode& v) {
                  if (auto status = r.integer(v, "expected_status", 100, 699))
                    call.expected_status = static_cast<int>(*status);
                }}});
@@ -90,8 +90,7 @@ void read_test_call(YamlReader& r, const YAML::Node& node, engine::LineSettings&
   line.test_call = call;
 }
 
-void require(YamlReader& r, const YAML::Node& line, std::string_view key,
-             const std::string& value) {
+void require(YamlReader& r, const YamlNode& line, std::string_view key, const std::string& value) {
   if (value.empty()) r.error(line, "line is missing '" + std::string(key) + "'");
 }
 
@@ -103,13 +102,13 @@ void fill_identity_defaults(LineConfig& line) {
 
 }  // namespace
 
-void read_defaults(YamlReader& r, const YAML::Node& node, LineConfig& defaults) {
+void read_defaults(YamlReader& r, const YamlNode& node, LineConfig& defaults) {
   YamlReader::Handlers handlers;
   add_shared_handlers(r, handlers, defaults);
   r.read_map(node, "defaults", handlers);
 }
 
-LineConfig read_line(YamlReader& r, const YAML::Node& node, const LineConfig& defaults,
+LineConfig read_line(YamlReader& r, const YamlNode& node, const LineConfig& defaults,
                      const SecretSources& secrets) {
   LineConfig line = defaults;
   engine::LineSettings& s = line.settings;
@@ -119,8 +118,8 @@ LineConfig read_line(YamlReader& r, const YAML::Node& node, const LineConfig& de
       {"domain", r.into_string(s.domain, "domain")},
       {"display_name", r.into_string(s.display_name, "display_name")},
       {"auth_user", r.into_string(line.auth_user, "auth_user")},
-      {"servers", [&](const YAML::Node& v) { s.servers = read_servers(r, v); }},
-      {"test_call", [&](const YAML::Node& v) { read_test_call(r, v, s); }},
+      {"servers", [&](const YamlNode& v) { s.servers = read_servers(r, v); }},
+      {"test_call", [&](const YamlNode& v) { read_test_call(r, v, s); }},
   };
   PasswordReader passwords(r, secrets, line.password);
   passwords.add_handlers(handlers);

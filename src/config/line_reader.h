@@ -16,11 +16,11 @@ struct SecretSources {
 };
 
 /// Applies a `defaults` mapping to `defaults` (only its shared keys are allowed there).
-void read_defaults(YamlReader& reader, const YAML::Node& node, LineConfig& defaults);
+void read_defaults(YamlReader& reader, const YamlNode& node, LineConfig& defaults);
 
 /// Reads one entry of `lines`, starting from `defaults`; every key given
 /// overrides, and nested mappings (timers, failback …) merge per key.
-LineConfig read_line(YamlReader& reader, const YAML::Node& node, const LineConfig& defaults,
+LineConfig read_line(YamlReader& reader, const YamlNode& node, const LineConfig& defaults,
                      const SecretSources& secrets);
 
 }  // namespace sipsentry::config

@@ -13,13 +13,13 @@
 namespace sipsentry::config {
 namespace {
 
-void check_address(YamlReader& r, const YAML::Node& node, std::string_view key) {
+void check_address(YamlReader& r, const YamlNode& node, std::string_view key) {
   const std::string& text = node.Scalar();
   if (!is_host_port(text))
     r.error(node, "'" + std::string(key) + "': expected HOST:PORT, got '" + text + "'");
 }
 
-void read_one_of(YamlReader& r, const YAML::Node& node, std::string_view key, std::string& target,
+void read_one_of(YamlReader& r, const YamlNode& node, std::string_view key, std::string& target,
                  std::initializer_list<std::string_view> allowed) {
   std::optional<std::string> text = r.string(node, key);
   if (!text) return;
@@ -34,25 +34,25 @@ void read_one_of(YamlReader& r, const YAML::Node& node, std::string_view key, st
 }
 
 YamlReader::Handler into_address(YamlReader& r, std::string_view key, std::string& target) {
-  return [&r, key, &target](const YAML::Node& v) {
+  return [&r, key, &target](const YamlNode& v) {
     if (!r.string(v, key)) return;
     check_address(r, v, key);
     target = v.Scalar();
   };
 }
 
-void read_address(YamlReader& r, const YAML::Node& node, std::string_view section,
+void read_address(YamlReader& r, const YamlNode& node, std::string_view section,
                   std::string_view key, std::string& target) {
   r.read_map(node, section, {{key, into_address(r, key, target)}});
 }
 
-void read_lines(YamlReader& r, const YAML::Node& node, const LineConfig& defaults,
+void read_lines(YamlReader& r, const YamlNode& node, const LineConfig& defaults,
                 const SecretSources& secrets, Config& config) {
   auto items = r.sequence(node, "lines");
   if (!items) return;
   if (items->empty()) r.error(node, "'lines': at least one line is needed");
   std::map<std::string, int> first_seen;  // name -> 1-based line in the file
-  for (const YAML::Node& item : *items) {
+  for (const YamlNode& item : *items) {
     config.lines.push_back(read_line(r, item, defaults, secrets));
     const std::string& name = config.lines.back().settings.name;
     if (name.empty() || !item.IsMap()) continue;
@@ -63,44 +63,44 @@ void read_lines(YamlReader& r, const YAML::Node& node, const LineConfig& default
   }
 }
 
-void read_document(YamlReader& r, const YAML::Node& root, const SecretSources& secrets,
+void read_document(YamlReader& r, const YamlNode& root, const SecretSources& secrets,
                    Config& config) {
-  std::optional<YAML::Node> defaults_node;
-  std::optional<YAML::Node> lines_node;
+  std::optional<YamlNode> defaults_node;
+  std::optional<YamlNode> lines_node;
   r.read_map(
       root, "top level",
       {{"metrics",
-        [&](const YAML::Node& v) {
+        [&](const YamlNode& v) {
           r.read_map(v, "metrics",
                      {{"listen", into_address(r, "listen", config.metrics.listen)},
                       {"per_line_histograms",
                        r.into_bool(config.metrics.per_line_histograms, "per_line_histograms")}});
         }},
-       {"sip", [&](const YAML::Node& v) { read_address(r, v, "sip", "bind", config.sip.bind); }},
+       {"sip", [&](const YamlNode& v) { read_address(r, v, "sip", "bind", config.sip.bind); }},
        {"log",
-        [&](const YAML::Node& v) {
+        [&](const YamlNode& v) {
           r.read_map(v, "log",
                      {{"format",
-                       [&](const YAML::Node& f) {
+                       [&](const YamlNode& f) {
                          read_one_of(r, f, "format", config.log.format, {"text", "json"});
                        }},
-                      {"level", [&](const YAML::Node& l) {
+                      {"level", [&](const YamlNode& l) {
                          read_one_of(r, l, "level", config.log.level,
                                      {"trace", "debug", "info", "warn", "error"});
                        }}});
         }},
        {"startup",
-        [&](const YAML::Node& v) {
+        [&](const YamlNode& v) {
           r.read_map(v, "startup",
                      {{"rate",
-                       [&](const YAML::Node& n) {
+                       [&](const YamlNode& n) {
                          assign(config.startup.rate, r.integer(n, "rate", 1, 100'000));
                        }},
                       {"jitter", r.into_duration(config.startup.jitter, "jitter")}});
         }},
        // Read later: defaults apply to every line, wherever they stand.
-       {"defaults", [&](const YAML::Node& v) { defaults_node = v; }},
-       {"lines", [&](const YAML::Node& v) { lines_node = v; }}});
+       {"defaults", [&](const YamlNode& v) { defaults_node = v; }},
+       {"lines", [&](const YamlNode& v) { lines_node = v; }}});
   if (!root.IsMap()) return;
   LineConfig defaults;
   if (defaults_node) read_defaults(r, *defaults_node, defaults);
@@ -118,7 +118,8 @@ LoadResult parse_config(std::string_view yaml_text, const std::string& file_name
   Config config;
   config.source_path = file_name;
   try {
-    YAML::Node root = YAML::Load(std::string(yaml_text));
+    YamlDocument document{std::string(yaml_text)};
+    YamlNode root = document.root();
     if (!root || root.IsNull())
       reader.error(root.Mark(), "the file is empty");
     else

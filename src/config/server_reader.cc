@@ -14,15 +14,15 @@ std::optional<engine::Transport> parse_transport(const std::string& text) {
   return std::nullopt;
 }
 
-engine::Server read_server(YamlReader& r, const YAML::Node& node) {
+engine::Server read_server(YamlReader& r, const YamlNode& node) {
   engine::Server server;
   std::optional<int64_t> port;
   r.read_map(node, "servers",
              {{"name", r.into_string(server.name, "name")},
               {"address", r.into_string(server.address, "address")},
-              {"port", [&](const YAML::Node& v) { port = r.integer(v, "port", 1, 65535); }},
+              {"port", [&](const YamlNode& v) { port = r.integer(v, "port", 1, 65535); }},
               {"transport",
-               [&](const YAML::Node& v) {
+               [&](const YamlNode& v) {
                  std::optional<std::string> text = r.string(v, "transport");
                  if (!text) return;
                  if (auto transport = parse_transport(*text))
@@ -31,7 +31,7 @@ engine::Server read_server(YamlReader& r, const YAML::Node& node) {
                    r.error(v, "'transport': unknown transport '" + *text +
                                   "'; expected udp, tcp or tls (or the phone's 0, 1, 3)");
                }},
-              {"expires", [&](const YAML::Node& v) {
+              {"expires", [&](const YamlNode& v) {
                  auto expires = r.duration(v, "expires");
                  if (expires && *expires < engine::Millis(1000))
                    r.error(v, "'expires': must be at least 1s");
@@ -47,7 +47,7 @@ engine::Server read_server(YamlReader& r, const YAML::Node& node) {
 
 }  // namespace
 
-std::vector<engine::Server> read_servers(YamlReader& r, const YAML::Node& node) {
+std::vector<engine::Server> read_servers(YamlReader& r, const YamlNode& node) {
   std::vector<engine::Server> servers;
   auto items = r.sequence(node, "servers");
   if (!items) return servers;
@@ -56,7 +56,7 @@ std::vector<engine::Server> read_servers(YamlReader& r, const YAML::Node& node) 
     r.error((*items)[kMaxServers],
             "'servers': at most 8 servers per line, got " + std::to_string(items->size()));
   std::set<std::string> names;
-  for (const YAML::Node& item : *items) {
+  for (const YamlNode& item : *items) {
     servers.push_back(read_server(r, item));
     if (!names.insert(servers.back().name).second)
       r.error(item, "duplicate server name '" + servers.back().name + "' in this line");

@@ -11,6 +11,6 @@ namespace sipsentry::config {
 inline constexpr size_t kMaxServers = 8;
 
 /// Reads a line's `servers` list: 1 to 8 entries, primary first.
-std::vector<engine::Server> read_servers(YamlReader& reader, const YAML::Node& node);
+std::vector<engine::Server> read_servers(YamlReader& reader, const YamlNode& node);
 
 }  // namespace sipsentry::config

@@ -6,7 +6,7 @@ namespace {
 
 constexpr int kMaxRetryCount = 10;  // INVITE doubles without a cap: keep the budget sane
 
-void read_timers(YamlReader& r, const YAML::Node& node, engine::Timers& timers) {
+void read_timers(YamlReader& r, const YamlNode& node, engine::Timers& timers) {
   r.read_map(node, "timers",
              {{"t1", r.into_positive_duration(timers.t1, "t1")},
               {"t2", r.into_positive_duration(timers.t2, "t2")},
@@ -14,13 +14,13 @@ void read_timers(YamlReader& r, const YAML::Node& node, engine::Timers& timers) 
   if (timers.t2 < timers.t1) r.error(node, "'timers': t2 must not be shorter than t1");
 }
 
-void read_retry(YamlReader& r, const YAML::Node& node, engine::RetryPolicy& retry) {
+void read_retry(YamlReader& r, const YamlNode& node, engine::RetryPolicy& retry) {
   std::optional<int64_t> count;
   std::optional<engine::Millis> period;
   r.read_map(
       node, "retry",
-      {{"count", [&](const YAML::Node& v) { count = r.integer(v, "count", 0, kMaxRetryCount); }},
-       {"period", [&](const YAML::Node& v) { period = r.positive_duration(v, "period"); }}});
+      {{"count", [&](const YamlNode& v) { count = r.integer(v, "count", 0, kMaxRetryCount); }},
+       {"period", [&](const YamlNode& v) { period = r.positive_duration(v, "period"); }}});
   if (node.IsMap() && node["count"] && node["period"]) {
     r.error(node, "'retry': give either 'count' (phone V3) or 'period' (phone V2), not both");
   } else if (count) {
@@ -30,17 +30,17 @@ void read_retry(YamlReader& r, const YAML::Node& node, engine::RetryPolicy& retr
   }
 }
 
-void read_unavailable_codes(YamlReader& r, const YAML::Node& node, std::vector<int>& codes) {
+void read_unavailable_codes(YamlReader& r, const YamlNode& node, std::vector<int>& codes) {
   auto items = r.sequence(node, "unavailable_codes");
   if (!items) return;
   std::vector<int> read;
-  for (const YAML::Node& item : *items)
+  for (const YamlNode& item : *items)
     if (auto code = r.integer(item, "unavailable_codes", 100, 699))
       read.push_back(static_cast<int>(*code));
   if (read.size() == items->size()) codes = read;
 }
 
-void read_failback(YamlReader& r, const YAML::Node& node, engine::FailbackSettings& failback) {
+void read_failback(YamlReader& r, const YamlNode& node, engine::FailbackSettings& failback) {
   r.read_map(
       node, "failback",
       {{"enabled", r.into_bool(failback.enabled, "enabled")},
@@ -48,7 +48,7 @@ void read_failback(YamlReader& r, const YAML::Node& node, engine::FailbackSettin
        {"unregister_previous", r.into_bool(failback.unregister_previous, "unregister_previous")}});
 }
 
-void read_refresh_ratio(YamlReader& r, const YAML::Node& node, double& ratio) {
+void read_refresh_ratio(YamlReader& r, const YamlNode& node, double& ratio) {
   std::optional<double> read = r.number(node, "refresh_ratio");
   if (read && (*read <= 0 || *read >= 1)) {
     r.error(node, "'refresh_ratio': must be between 0 and 1 (exclusive), got " + node.Scalar());
@@ -61,26 +61,26 @@ void read_refresh_ratio(YamlReader& r, const YAML::Node& node, double& ratio) {
 
 void add_shared_handlers(YamlReader& r, YamlReader::Handlers& handlers, LineConfig& line) {
   engine::LineSettings& s = line.settings;
-  auto read_observe = [&r, &s](const YAML::Node& v) {
+  auto read_observe = [&r, &s](const YamlNode& v) {
     r.read_map(v, "observe", {{"interval", r.into_duration(s.observe_interval, "interval")}});
   };
-  auto read_tls = [&r, &line](const YAML::Node& v) {
+  auto read_tls = [&r, &line](const YamlNode& v) {
     r.read_map(v, "tls",
                {{"verify", r.into_bool(line.tls.verify, "verify")},
                 {"ca_file", r.into_string(line.tls.ca_file, "ca_file")}});
   };
   handlers.insert(
       handlers.end(),
-      {{"timers", [&r, &s](const YAML::Node& v) { read_timers(r, v, s.timers); }},
-       {"retry", [&r, &s](const YAML::Node& v) { read_retry(r, v, s.retry); }},
+      {{"timers", [&r, &s](const YamlNode& v) { read_timers(r, v, s.timers); }},
+       {"retry", [&r, &s](const YamlNode& v) { read_retry(r, v, s.retry); }},
        {"register_retry_interval",
         r.into_positive_duration(s.register_retry_interval, "register_retry_interval")},
        {"refresh_ratio",
-        [&r, &s](const YAML::Node& v) { read_refresh_ratio(r, v, s.refresh_ratio); }},
+        [&r, &s](const YamlNode& v) { read_refresh_ratio(r, v, s.refresh_ratio); }},
        {"keepalive_interval", r.into_duration(s.keepalive_interval, "keepalive_interval")},
        {"unavailable_codes",
-        [&r, &s](const YAML::Node& v) { read_unavailable_codes(r, v, s.unavailable_codes); }},
-       {"failback", [&r, &s](const YAML::Node& v) { read_failback(r, v, s.failback); }},
+        [&r, &s](const YamlNode& v) { read_unavailable_codes(r, v, s.unavailable_codes); }},
+       {"failback", [&r, &s](const YamlNode& v) { read_failback(r, v, s.failback); }},
        {"observe", read_observe},
        {"unregister_on_exit", r.into_bool(s.unregister_on_exit, "unregister_on_exit")},
        {"tls", read_tls}});

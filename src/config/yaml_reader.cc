@@ -49,7 +49,7 @@ void YamlReader::error(const YAML::Mark& at, std::string message) {
   diagnostics_.push_back(Diagnostic{file_, at.line + 1, at.column + 1, std::move(message)});
 }
 
-void YamlReader::read_map(const YAML::Node& node, std::string_view section,
+void YamlReader::read_map(const YamlNode& node, std::string_view section,
                           const Handlers& handlers) {
   if (!node.IsMap()) {
     error(node, quoted(section) + ": expected a mapping of keys to values");
@@ -58,7 +58,7 @@ void YamlReader::read_map(const YAML::Node& node, std::string_view section,
   std::vector<std::string_view> known;
   for (const auto& [name, handler] : handlers) known.push_back(name);
   std::set<std::string> seen;
-  for (const auto& entry : node) {
+  for (const auto& entry : node.entries()) {
     if (!entry.first.IsScalar()) {
       error(entry.first, "keys in " + quoted(section) + " must be plain names");
       continue;
@@ -80,7 +80,7 @@ void YamlReader::read_map(const YAML::Node& node, std::string_view section,
   }
 }
 
-std::optional<std::string> YamlReader::scalar(const YAML::Node& node, std::string_view key,
+std::optional<std::string> YamlReader::scalar(const YamlNode& node, std::string_view key,
                                               std::string_view expected) {
   if (node.IsScalar()) return node.Scalar();
   std::string got = node.IsMap() ? "a mapping" : node.IsSequence() ? "a list" : "nothing";
@@ -88,8 +88,8 @@ std::optional<std::string> YamlReader::scalar(const YAML::Node& node, std::strin
   return std::nullopt;
 }
 
-std::optional<int64_t> YamlReader::integer(const YAML::Node& node, std::string_view key,
-                                           int64_t min, int64_t max) {
+std::optional<int64_t> YamlReader::integer(const YamlNode& node, std::string_view key, int64_t min,
+                                           int64_t max) {
   std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
   std::optional<std::string> text = scalar(node, key, range);
   if (!text) return std::nullopt;
@@ -106,7 +106,7 @@ std::optional<int64_t> YamlReader::integer(const YAML::Node& node, std::string_v
   return value;
 }
 
-std::optional<double> YamlReader::number(const YAML::Node& node, std::string_view key) {
+std::optional<double> YamlReader::number(const YamlNode& node, std::string_view key) {
   std::optional<std::string> text = scalar(node, key, "a number");
   if (!text) return std::nullopt;
   double value = 0;
@@ -118,7 +118,7 @@ std::optional<double> YamlReader::number(const YAML::Node& node, std::string_vie
   return value;
 }
 
-std::optional<bool> YamlReader::boolean(const YAML::Node& node, std::string_view key) {
+std::optional<bool> YamlReader::boolean(const YamlNode& node, std::string_view key) {
   std::optional<std::string> text = scalar(node, key, "true or false");
   if (!text) return std::nullopt;
   // The phone writes 1 and 0 for its switches; YAML writes true and false.
@@ -128,11 +128,11 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& node, std::string_view
   return std::nullopt;
 }
 
-std::optional<std::string> YamlReader::string(const YAML::Node& node, std::string_view key) {
+std::optional<std::string> YamlReader::string(const YamlNode& node, std::string_view key) {
   return scalar(node, key, "a string");
 }
 
-std::optional<engine::Millis> YamlReader::duration(const YAML::Node& node, std::string_view key) {
+std::optional<engine::Millis> YamlReader::duration(const YamlNode& node, std::string_view key) {
   std::optional<std::string> text = scalar(node, key, "a duration");
   if (!text) return std::nullopt;
   auto parsed = parse_duration(*text);
@@ -143,7 +143,7 @@ std::optional<engine::Millis> YamlReader::duration(const YAML::Node& node, std::
   return std::get<engine::Millis>(parsed);
 }
 
-std::optional<engine::Millis> YamlReader::positive_duration(const YAML::Node& node,
+std::optional<engine::Millis> YamlReader::positive_duration(const YamlNode& node,
                                                             std::string_view key) {
   std::optional<engine::Millis> read = duration(node, key);
   if (!read || *read > engine::Millis(0)) return read;
@@ -152,29 +152,29 @@ std::optional<engine::Millis> YamlReader::positive_duration(const YAML::Node& no
 }
 
 YamlReader::Handler YamlReader::into_string(std::string& target, std::string_view key) {
-  return [this, &target, key](const YAML::Node& v) { assign(target, string(v, key)); };
+  return [this, &target, key](const YamlNode& v) { assign(target, string(v, key)); };
 }
 
 YamlReader::Handler YamlReader::into_bool(bool& target, std::string_view key) {
-  return [this, &target, key](const YAML::Node& v) { assign(target, boolean(v, key)); };
+  return [this, &target, key](const YamlNode& v) { assign(target, boolean(v, key)); };
 }
 
 YamlReader::Handler YamlReader::into_duration(engine::Millis& target, std::string_view key) {
-  return [this, &target, key](const YAML::Node& v) { assign(target, duration(v, key)); };
+  return [this, &target, key](const YamlNode& v) { assign(target, duration(v, key)); };
 }
 
 YamlReader::Handler YamlReader::into_positive_duration(engine::Millis& target,
                                                        std::string_view key) {
-  return [this, &target, key](const YAML::Node& v) { assign(target, positive_duration(v, key)); };
+  return [this, &target, key](const YamlNode& v) { assign(target, positive_duration(v, key)); };
 }
 
-std::optional<std::vector<YAML::Node>> YamlReader::sequence(const YAML::Node& node,
-                                                            std::string_view key) {
+std::optional<std::vector<YamlNode>> YamlReader::sequence(const YamlNode& node,
+                                                          std::string_view key) {
   if (!node.IsSequence()) {
     error(node, quoted(key) + ": expected a list");
     return std::nullopt;
   }
-  return std::vector<YAML::Node>(node.begin(), node.end());
+  return node.items();
 }
 
 }  // namespace sipsentry::config

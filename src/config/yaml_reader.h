@@ -1,5 +1,6 @@
 #pragma once
-// Internal to the config module: the only header that includes yaml-cpp.
+// Internal to the config module: with yaml_document.h, the only headers that
+// include yaml-cpp.
 
 #include <yaml-cpp/yaml.h>
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "config/diagnostic.h"
+#include "config/yaml_document.h"
 #include "engine/time.h"
 
 namespace sipsentry::config {
@@ -21,28 +23,28 @@ namespace sipsentry::config {
 /// return nothing on a mistake so that the caller keeps its default.
 class YamlReader {
  public:
-  using Handler = std::function<void(const YAML::Node& value)>;
+  using Handler = std::function<void(const YamlNode& value)>;
   using Handlers = std::vector<std::pair<std::string_view, Handler>>;
 
   explicit YamlReader(std::string file) : file_(std::move(file)) {}
 
   void error(const YAML::Mark& at, std::string message);
-  void error(const YAML::Node& at, std::string message) { error(at.Mark(), std::move(message)); }
+  void error(const YamlNode& at, std::string message) { error(at.Mark(), std::move(message)); }
 
   /// Calls the handler of every key of the mapping `node`; a key without a
   /// handler is reported with the closest known key as a suggestion.
-  void read_map(const YAML::Node& node, std::string_view section, const Handlers& handlers);
+  void read_map(const YamlNode& node, std::string_view section, const Handlers& handlers);
 
-  std::optional<int64_t> integer(const YAML::Node& node, std::string_view key, int64_t min,
+  std::optional<int64_t> integer(const YamlNode& node, std::string_view key, int64_t min,
                                  int64_t max);
-  std::optional<double> number(const YAML::Node& node, std::string_view key);
-  std::optional<bool> boolean(const YAML::Node& node, std::string_view key);
-  std::optional<std::string> string(const YAML::Node& node, std::string_view key);
-  std::optional<engine::Millis> duration(const YAML::Node& node, std::string_view key);
+  std::optional<double> number(const YamlNode& node, std::string_view key);
+  std::optional<bool> boolean(const YamlNode& node, std::string_view key);
+  std::optional<std::string> string(const YamlNode& node, std::string_view key);
+  std::optional<engine::Millis> duration(const YamlNode& node, std::string_view key);
   /// A duration that must be longer than zero (a period, an interval, a timer).
-  std::optional<engine::Millis> positive_duration(const YAML::Node& node, std::string_view key);
+  std::optional<engine::Millis> positive_duration(const YamlNode& node, std::string_view key);
   /// A sequence's items, or nothing (reported) when `node` is not a sequence.
-  std::optional<std::vector<YAML::Node>> sequence(const YAML::Node& node, std::string_view key);
+  std::optional<std::vector<YamlNode>> sequence(const YamlNode& node, std::string_view key);
 
   /// Handlers that store a key's value in `target` (which must outlive them).
   Handler into_string(std::string& target, std::string_view key);
@@ -54,7 +56,7 @@ class YamlReader {
   bool ok() const { return diagnostics_.empty(); }
 
  private:
-  std::optional<std::string> scalar(const YAML::Node& node, std::string_view key,
+  std::optional<std::string> scalar(const YamlNode& node, std::string_view key,
                                     std::string_view expected);
 
   std::string file_;
