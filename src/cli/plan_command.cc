@@ -11,6 +11,7 @@
 #include "cli/instance_options.h"
 #include "cli/load_errors.h"
 #include "cli/plan_printer.h"
+#include "cli/strict_option.h"
 #include "config/load.h"
 #include "config/shard.h"
 
@@ -22,6 +23,9 @@ struct PlanOptions {
   std::string line;
   std::vector<std::string> scenarios;
   std::optional<config::Shard> shard;  // none: every line
+  // Passwords are not sent here: unless --strict, one that cannot be read
+  // is a warning, so that a pipeline without the secrets can run this.
+  config::SecretPolicy secrets = config::SecretPolicy::kOptional;
 };
 
 std::vector<engine::Scenario> chosen_scenarios(const PlanOptions& options) {
@@ -43,8 +47,9 @@ int usage_error(const std::string& message) {
 
 int run_plan(const PlanOptions& options) {
   config::LoadResult loaded =
-      config::load_config_file(options.config_path, config::process_environment());
+      config::load_config_file(options.config_path, config::process_environment(), options.secrets);
   if (!loaded.config) return print_load_errors(loaded);
+  print_load_warnings(loaded);
   std::vector<config::LineConfig>& lines = loaded.config->lines;
   if (!options.line.empty() && !has_line(lines, options.line))
     return usage_error("no line named '" + options.line + "' in " + options.config_path);
@@ -84,6 +89,7 @@ void add_plan_command(CLI::App& app, int& exit_code) {
                    "primary-silent (default), primary-503, primary-icmp, all-silent; repeatable")
       ->check(CLI::IsMember(scenario_names()));
   add_shard_option(*plan, options->shard);
+  add_strict_option(*plan, options->secrets);
   plan->callback([options, &exit_code] { exit_code = run_plan(*options); });
 }
 

@@ -9,6 +9,7 @@
 #include "cli/instance_options.h"
 #include "cli/load_errors.h"
 #include "cli/plan_printer.h"
+#include "cli/strict_option.h"
 #include "config/load.h"
 #include "config/shard.h"
 #include "engine/budget.h"
@@ -41,12 +42,16 @@ std::string summarise(const engine::LineSettings& line) {
 struct ValidateOptions {
   std::string config_path;
   std::optional<config::Shard> shard;  // none: every line
+  // Passwords are not sent here: unless --strict, one that cannot be read
+  // is a warning, so that a pipeline without the secrets can run this.
+  config::SecretPolicy secrets = config::SecretPolicy::kOptional;
 };
 
 int run_validate(const ValidateOptions& options) {
   config::LoadResult loaded =
-      config::load_config_file(options.config_path, config::process_environment());
+      config::load_config_file(options.config_path, config::process_environment(), options.secrets);
   if (!loaded.config) return print_load_errors(loaded);
+  print_load_warnings(loaded);
   std::vector<config::LineConfig>& lines = loaded.config->lines;
   // The whole file is checked; with --shard only its lines are listed, so
   // that an operator sees what each instance will run.
@@ -62,6 +67,7 @@ void add_validate_command(CLI::App& app, int& exit_code) {
   CLI::App* validate = app.add_subcommand("validate", "Check a configuration file");
   validate->add_option("-c,--config", options->config_path, "Configuration file")->required();
   add_shard_option(*validate, options->shard);
+  add_strict_option(*validate, options->secrets);
   validate->callback([options, &exit_code] { exit_code = run_validate(*options); });
 }
 

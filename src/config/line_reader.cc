@@ -49,7 +49,7 @@ class PasswordReader {
   void from_env(const YamlNode& value, const std::string& name) {
     std::optional<std::string> found = secrets_.env.variable(name);
     if (!found)
-      r_.error(value, "'password_env': environment variable '" + name + "' is not set");
+      unreadable(value, "'password_env': environment variable '" + name + "' is not set");
     else
       target_ = Secret(*found);
   }
@@ -59,11 +59,20 @@ class PasswordReader {
     if (full.is_relative()) full = std::filesystem::path(secrets_.base_dir) / full;
     std::optional<std::string> content = secrets_.env.read_file(full.string());
     if (!content) {
-      r_.error(value, "'password_file': cannot read '" + full.string() + "'");
+      unreadable(value, "'password_file': cannot read '" + full.string() + "'");
       return;
     }
     // The first line is the password: editors add a trailing newline.
     target_ = Secret(content->substr(0, content->find_first_of("\r\n")));
+  }
+
+  /// The password is named but cannot be had here: where it is required the
+  /// line cannot run, elsewhere the operator is told it will need it.
+  void unreadable(const YamlNode& value, std::string message) {
+    if (secrets_.policy == SecretPolicy::kRequired)
+      r_.error(value, std::move(message));
+    else
+      r_.warning(value, std::move(message));
   }
 
   YamlReader& r_;

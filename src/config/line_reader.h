@@ -5,6 +5,7 @@
 
 #include "config/config.h"
 #include "config/environment.h"
+#include "config/load.h"
 #include "config/yaml_reader.h"
 
 namespace sipsentry::config {
@@ -13,6 +14,7 @@ namespace sipsentry::config {
 struct SecretSources {
   const Environment& env;
   std::string base_dir;  // for relative password_file paths
+  SecretPolicy policy = SecretPolicy::kRequired;
 };
 
 /// Applies a `defaults` mapping to `defaults` (only its shared keys are allowed there).

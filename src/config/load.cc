@@ -113,7 +113,7 @@ void read_document(YamlReader& r, const YamlNode& root, const SecretSources& sec
 }  // namespace
 
 LoadResult parse_config(std::string_view yaml_text, const std::string& file_name,
-                        const Environment& env, const std::string& base_dir) {
+                        const Environment& env, const std::string& base_dir, SecretPolicy secrets) {
   YamlReader reader(file_name);
   Config config;
   config.source_path = file_name;
@@ -123,7 +123,7 @@ LoadResult parse_config(std::string_view yaml_text, const std::string& file_name
     if (!root || root.IsNull())
       reader.error(root.Mark(), "the file is empty");
     else
-      read_document(reader, root, SecretSources{env, base_dir}, config);
+      read_document(reader, root, SecretSources{env, base_dir, secrets}, config);
   } catch (const YAML::ParserException& error) {
     // Report the parser's own message (without yaml-cpp's position prefix).
     reader.error(error.mark, "malformed YAML: " + error.msg);
@@ -131,19 +131,19 @@ LoadResult parse_config(std::string_view yaml_text, const std::string& file_name
     reader.error(error.mark, "malformed YAML: " + error.msg);
   }
   LoadResult result;
-  result.errors = reader.take();
-  // Top to bottom, as the operator reads the file.
-  std::ranges::stable_sort(result.errors, {},
-                           [](const Diagnostic& d) { return std::pair(d.line, d.column); });
+  for (Diagnostic& d : reader.take())
+    (d.severity == Severity::kError ? result.errors : result.warnings).push_back(std::move(d));
+  sort_top_to_bottom(result.errors);
+  sort_top_to_bottom(result.warnings);
   if (result.errors.empty()) result.config = std::move(config);
   return result;
 }
 
-LoadResult load_config_file(const std::string& path, const Environment& env) {
+LoadResult load_config_file(const std::string& path, const Environment& env, SecretPolicy secrets) {
   std::optional<std::string> text = env.read_file(path);
-  if (!text) return LoadResult{std::nullopt, {Diagnostic{path, 0, 0, "cannot read the file"}}};
+  if (!text) return LoadResult{std::nullopt, {Diagnostic{path, 0, 0, "cannot read the file"}}, {}};
   std::string base_dir = std::filesystem::path(path).parent_path().string();
-  return parse_config(*text, path, env, base_dir.empty() ? "." : base_dir);
+  return parse_config(*text, path, env, base_dir.empty() ? "." : base_dir, secrets);
 }
 
 }  // namespace sipsentry::config

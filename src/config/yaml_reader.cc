@@ -49,6 +49,12 @@ void YamlReader::error(const YAML::Mark& at, std::string message) {
   diagnostics_.push_back(Diagnostic{file_, at.line + 1, at.column + 1, std::move(message)});
 }
 
+void YamlReader::warning(const YamlNode& at, std::string message) {
+  YAML::Mark mark = at.Mark();
+  diagnostics_.push_back(
+      Diagnostic{file_, mark.line + 1, mark.column + 1, std::move(message), Severity::kWarning});
+}
+
 void YamlReader::read_map(const YamlNode& node, std::string_view section,
                           const Handlers& handlers) {
   if (!node.IsMap()) {

@@ -30,6 +30,8 @@ class YamlReader {
 
   void error(const YAML::Mark& at, std::string message);
   void error(const YamlNode& at, std::string message) { error(at.Mark(), std::move(message)); }
+  /// A diagnostic that does not stop the load.
+  void warning(const YamlNode& at, std::string message);
 
   /// Calls the handler of every key of the mapping `node`; a key without a
   /// handler is reported with the closest known key as a suggestion.
@@ -53,7 +55,6 @@ class YamlReader {
   Handler into_positive_duration(engine::Millis& target, std::string_view key);
 
   std::vector<Diagnostic> take() { return std::exchange(diagnostics_, {}); }
-  bool ok() const { return diagnostics_.empty(); }
 
  private:
   std::optional<std::string> scalar(const YamlNode& node, std::string_view key,

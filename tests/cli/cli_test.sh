@@ -9,14 +9,48 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/../assertions.sh"
 
-export RECEPTION_SIP_PASSWORD=not-a-real-password SALES_SIP_PASSWORD=not-a-real-password
 example="$source_dir/config/sipsentry.yaml"
+
+# Without the password variables, as on a fresh clone or in a pipeline:
+# validate and plan send no password, so they warn at each password_env and
+# succeed; --strict, run and check refuse the file.
+without_secrets() { env -u RECEPTION_SIP_PASSWORD -u SALES_SIP_PASSWORD "$sipsentry" "$@"; }
+unset_reception="$example:50:19: warning: 'password_env': environment variable 'RECEPTION_SIP_PASSWORD' is not set"
+unset_sales="$example:64:19: warning: 'password_env': environment variable 'SALES_SIP_PASSWORD' is not set"
+without_secrets validate -c "$example" >"$work/out" 2>"$work/err"
+expect_exit "validate without passwords" 0 $?
+expect_text "validate warns at the first password_env" "$work/err" "$unset_reception"
+expect_text "validate warns at the second password_env" "$work/err" "$unset_sales"
+expect_exit "two warnings, nothing else on stderr" 2 "$(wc -l <"$work/err")"
+expect_exit "validate still lists both lines" 2 "$(wc -l <"$work/out")"
+without_secrets validate -c "$example" --strict >"$work/out" 2>"$work/err"
+expect_exit "validate --strict without passwords" 3 $?
+expect_text "--strict: the warning is an error" "$work/err" \
+  "$example:50:19: error: 'password_env': environment variable 'RECEPTION_SIP_PASSWORD' is not set"
+expect_absent "--strict: no warning left" "warning:" "$work/err"
+without_secrets plan -c "$example" --scenario primary-silent >"$work/out" 2>"$work/err"
+expect_exit "plan without passwords" 0 $?
+expect_text "plan warns too" "$work/err" "$unset_reception"
+expect_text "plan prints the failover" "$work/out" "FAILOVER pbx-a -> pbx-b"
+without_secrets plan -c "$example" --scenario primary-silent --strict >"$work/out" 2>"$work/err"
+expect_exit "plan --strict without passwords" 3 $?
+without_secrets run -c "$example" >"$work/out" 2>"$work/err"
+expect_exit "run without passwords" 3 $?
+expect_text "run: the password is an error" "$work/err" \
+  "$example:50:19: error: 'password_env': environment variable 'RECEPTION_SIP_PASSWORD' is not set"
+without_secrets check -c "$example" >"$work/out" 2>"$work/err"
+expect_exit "check without passwords" 3 $?
+expect_text "check: the password is an error" "$work/err" \
+  "$example:64:19: error: 'password_env': environment variable 'SALES_SIP_PASSWORD' is not set"
+
+export RECEPTION_SIP_PASSWORD=not-a-real-password SALES_SIP_PASSWORD=not-a-real-password
 
 "$sipsentry" validate -c "$example" >"$work/out" 2>"$work/err"
 expect_exit "validate example" 0 $?
 expect_exit "one line per SIP line" 2 "$(wc -l <"$work/out")"
 expect_text "budgets shown" "$work/out" "reception: pbx-a udp 192.0.2.10:5060 (primary, budget 7.5s, sends 0s/500ms/1.5s/3.5s); pbx-b tcp 192.0.2.11:5060 (backup, budget 32s, sends 0s)"
 expect_absent "no password printed" "$RECEPTION_SIP_PASSWORD" "$work/out" "$work/err"
+expect_absent "no warning when the passwords are set" "warning:" "$work/err"
 
 misspelt="$source_dir/tests/config/testdata/invalid-unknown-key.yaml"
 "$sipsentry" validate -c "$misspelt" >"$work/out" 2>"$work/err"

@@ -105,5 +105,19 @@ TEST_F(ServiceConfigTest, ABrokenFileIsReportedWhateverTheShard) {
   EXPECT_FALSE(loaded.shard);
 }
 
+// run sends the passwords: one it cannot read stops a start or a reload,
+// unlike validate and plan, which only warn.
+TEST_F(ServiceConfigTest, APasswordThatCannotBeReadIsAnError) {
+  environment_.files[kPath] =
+      "lines:\n  - {name: a, user: \"1\", password_env: UNSET, servers: [{address: "
+      "192.0.2.10}]}\n";
+  ServiceConfig loaded = load_service_config({.config_path = kPath}, environment_);
+  EXPECT_FALSE(loaded.loaded.config);
+  EXPECT_TRUE(loaded.loaded.warnings.empty());
+  ASSERT_EQ(loaded.loaded.errors.size(), 1u);
+  EXPECT_EQ(loaded.loaded.errors[0].to_string(),
+            kPath + ":2:40: error: 'password_env': environment variable 'UNSET' is not set");
+}
+
 }  // namespace
 }  // namespace sipsentry::daemon

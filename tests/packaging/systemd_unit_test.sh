@@ -40,6 +40,8 @@ verify_unit sipsentry.service
 expect_output "runs the packaged configuration" "$unit" \
   '^ExecStart=/usr/bin/sipsentry run -c /etc/sipsentry/sipsentry.yaml$'
 expect_output "reload is SIGHUP" "$unit" '^ExecReload=/bin/kill -HUP \$MAINPID$'
+expect_output "reload first validates with the passwords required" "$unit" \
+  '^ExecReload=/usr/bin/sipsentry validate --strict -c /etc/sipsentry/sipsentry.yaml$'
 expect_output "passwords from an optional environment file" "$unit" \
   '^EnvironmentFile=-/etc/default/sipsentry$'
 expect_output "no capabilities" "$unit" '^CapabilityBoundingSet=$'
@@ -60,11 +62,13 @@ expect_output "each instance's own environment file, required" "$template" \
 expect_output "passwords from the shared environment file" "$template" \
   '^EnvironmentFile=-/etc/default/sipsentry$'
 expect_output "template: reload is SIGHUP" "$template" '^ExecReload=/bin/kill -HUP \$MAINPID$'
+expect_output "template: reload first validates its shard with the passwords required" \
+  "$template" '^ExecReload=/usr/bin/sipsentry validate --strict -c /etc/sipsentry/sipsentry.yaml --shard %I$'
 # The command line of the instance, as systemd expands it, is one sipsentry
 # accepts: validate with the same --shard, and run's --metrics-listen.
 RECEPTION_SIP_PASSWORD=x SALES_SIP_PASSWORD=x \
-  "$sipsentry" validate -c "$source_dir/config/sipsentry.yaml" --shard "$shard" >"$work/validate" 2>&1
-expect_exit "sipsentry validate --shard $shard" 0 $?
+  "$sipsentry" validate --strict -c "$source_dir/config/sipsentry.yaml" --shard "$shard" >"$work/validate" 2>&1
+expect_exit "sipsentry validate --strict --shard $shard" 0 $?
 expect_output "validate lists shard $shard's lines" "$work/validate" '^shard 1/3: [0-9]+ of 2 lines$'
 # The sandbox is the main unit's, line for line (from Restart= to the end).
 sed -n '/^Restart=/,$p' "$unit" >"$work/unit.sandbox"
