@@ -131,6 +131,9 @@ class SipAgent {
 
   /// Messages from the network that could not be parsed and were dropped.
   virtual uint64_t malformed_messages() const = 0;
+  /// Responses that parsed but were dropped for a number out of range (a
+  /// status outside 100-699), never acted on.
+  virtual uint64_t out_of_range_messages() const = 0;
   /// The port the agent listens on (UDP and TCP), the one REGISTER's Contact names.
   virtual uint16_t local_port() const = 0;
 };
