@@ -44,7 +44,7 @@ engine::Millis delta_seconds(unsigned long seconds) {
 
 /// A parameter's text as delta-seconds (digits only), clamped to 2^32 - 1;
 /// nullopt when it is no delta-seconds.
-std::optional<engine::Millis> delta_seconds(std::string_view text) {
+std::optional<engine::Millis> parse_delta_seconds(std::string_view text) {
   if (text.empty()) return std::nullopt;
   uint64_t seconds = 0;
   for (char digit : text) {
@@ -61,7 +61,7 @@ std::optional<engine::Millis> contact_expires(sip_t const* response, url_t const
   if (!contact) return std::nullopt;
   for (sip_contact_t const* m = response->sip_contact; m; m = m->m_next) {
     if (!m->m_expires || url_cmp(m->m_url, contact) != 0) continue;
-    return delta_seconds(std::string_view(m->m_expires));
+    return parse_delta_seconds(m->m_expires);
   }
   return std::nullopt;
 }
