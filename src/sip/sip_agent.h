@@ -71,8 +71,9 @@ struct RequestReport {
     kConnected,    // TCP/TLS: the connection carrying the request is established
     kProvisional,  // a 1xx response, in `outcome`
     kFinal,        // a final response or a transport error (spec.md §2); the request is over
-    kGaveUp,       // the stack ended the request without an answer just before the
-                   // budget; the caller's budget decides what that means
+    kGaveUp,       // the request ended without an answer to act on: the stack gave
+                   // up just before the budget, or the final response was dropped
+                   // (a status outside 100-699); the caller's budget decides
   };
   Kind kind = Kind::kFinal;
   engine::Outcome outcome{};
