@@ -120,7 +120,7 @@ void LineDriver::on_report(engine::RequestId id, const sip::RequestReport& repor
       apply(engine_.on_outcome(agent_.now(), id, report.outcome));
       return;
     case Kind::kGaveUp:
-      return;  // the engine's own budget timer is about to fire: it decides
+      return;  // the engine's own budget timer decides, as for no answer
   }
 }
 

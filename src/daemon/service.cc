@@ -75,7 +75,9 @@ std::unique_ptr<Service> Service::start(ServiceConfig loaded, ServiceOptions opt
 }
 
 void Service::housekeeping() {
-  recorder_.malformed_sip_messages(agent_->malformed_messages());
+  using DropReason = metrics::MetricsRecorder::DropReason;
+  recorder_.dropped_sip_messages(DropReason::kMalformed, agent_->malformed_messages());
+  recorder_.dropped_sip_messages(DropReason::kOutOfRange, agent_->out_of_range_messages());
   if (++housekeepings_ % kHousekeepingsPerHeapReturn == 0) return_free_heap();
   agent_->start_timer(kHousekeepingInterval, [this] { housekeeping(); });
 }

@@ -43,7 +43,7 @@ Actions LineEngine::stop(Millis now) {
 Actions LineEngine::on_outcome(Millis now, RequestId id, const Outcome& outcome) {
   now_ = now;
   auto found = pending_.find(id);
-  if (found == pending_.end()) return take();
+  if (found == pending_.end() || !outcome.possible()) return take();
   if (outcome.provisional()) {
     if (found->second.method == Method::kInvite) on_call_provisional(id, outcome);
     return take();

@@ -27,6 +27,10 @@ class LineEngine {
   Actions stop(Millis now);
   /// A response or transport error for request `id`. Unknown ids (late
   /// answers to abandoned requests) are ignored.
+  /// REQUIRES: outcome.possible() (a status of 100-699 or a transport error,
+  /// Retry-After at most kMaxRetryAfter, expiry at most kMaxExpiry, neither
+  /// negative); the adapter guarantees it. An impossible outcome is ignored
+  /// like a late answer: the request's budget decides, as if it never came.
   Actions on_outcome(Millis now, RequestId id, const Outcome& outcome);
   /// TCP/TLS: the connection carrying request `id` is established, so a
   /// silence past the budget is a `timeout`, not a `tcp_timeout`.

@@ -19,7 +19,16 @@ Reason::Kind reason_of(TransportError error) {
   return Reason::Kind::kTimeout;
 }
 
+bool within(const std::optional<Millis>& duration, Millis most) {
+  return !duration || (*duration >= 0ms && *duration <= most);
+}
+
 }  // namespace
+
+bool Outcome::possible() const {
+  bool status_ok = error ? status == 0 : status >= 100 && status <= 699;
+  return status_ok && within(retry_after, kMaxRetryAfter) && within(expires, kMaxExpiry);
+}
 
 std::string Reason::label() const {
   switch (kind) {

@@ -16,6 +16,16 @@ enum class TransportError {
   kDns,         // the server's name does not resolve
 };
 
+/// The longest expiry a response can grant: RFC 3261's delta-seconds go up
+/// to 2^32 - 1 seconds.
+inline constexpr Millis kMaxExpiry{4'294'967'295'000};
+/// The longest a Retry-After keeps requests away from a server. A server
+/// asking for more (up to 136 years in RFC 3261's delta-seconds) would
+/// otherwise never see a failback probe or an observation again; an hour
+/// outlasts any maintenance a 503 announces and still notices the server's
+/// return the same day.
+inline constexpr Millis kMaxRetryAfter = 1h;
+
 /// What the adapter observed for one request: a response or a transport
 /// error. Budget expiry is not an outcome: the engine owns that timer.
 struct Outcome {
@@ -27,6 +37,10 @@ struct Outcome {
   static Outcome response(int status) { return Outcome{.status = status}; }
   static Outcome failure(TransportError error) { return Outcome{.error = error}; }
   bool provisional() const { return !error && status >= 100 && status < 200; }
+  /// True for an outcome the network can produce: a transport error with no
+  /// status, or a status of 100-699; a Retry-After of 0 to kMaxRetryAfter;
+  /// an expiry of 0 to kMaxExpiry.
+  bool possible() const;
 };
 
 /// Why a request found its server unavailable, or why it failed otherwise.

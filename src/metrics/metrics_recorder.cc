@@ -1,5 +1,6 @@
 #include "metrics/metrics_recorder.h"
 
+#include <array>
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -38,8 +39,12 @@ struct MetricsRecorder::Impl {
   Distributions distributions{false};
   bool config_ok = false;
   std::optional<double> config_success_time;
-  uint64_t malformed = 0;       // sipsentry_sip_messages_dropped_total{reason="malformed"}
-  uint64_t malformed_seen = 0;  // the agent's total at the last call
+  // sipsentry_sip_messages_dropped_total, by DropReason.
+  struct Dropped {
+    uint64_t counted = 0;
+    uint64_t agent_total = 0;  // the agent's total at the last call
+  };
+  std::array<Dropped, 2> dropped{};
 
   void forget(LineMap::iterator line);
   void write_process(std::string& out) const;
@@ -70,7 +75,10 @@ void MetricsRecorder::Impl::write_process(std::string& out) const {
   if (config_success_time)
     writer.sample(Families::config_reload_timestamp.name, {}, *config_success_time);
   writer.header(Families::sip_messages_dropped);
-  writer.sample(Families::sip_messages_dropped.name, {{"reason", "malformed"}}, malformed);
+  writer.sample(Families::sip_messages_dropped.name, {{"reason", "malformed"}},
+                dropped[size_t(DropReason::kMalformed)].counted);
+  writer.sample(Families::sip_messages_dropped.name, {{"reason", "out_of_range"}},
+                dropped[size_t(DropReason::kOutOfRange)].counted);
 }
 
 MetricsRecorder::MetricsRecorder() : impl_(std::make_unique<Impl>()) {}
@@ -112,11 +120,12 @@ void MetricsRecorder::config_loaded(bool ok, WallTime when) {
   if (ok) impl_->config_success_time = unix_seconds(when);
 }
 
-void MetricsRecorder::malformed_sip_messages(uint64_t total) {
+void MetricsRecorder::dropped_sip_messages(DropReason reason, uint64_t total) {
   std::lock_guard lock(impl_->mutex);
+  Impl::Dropped& dropped = impl_->dropped.at(size_t(reason));
   // A total below the last one means the agent was made anew: all of it is new.
-  impl_->malformed += total >= impl_->malformed_seen ? total - impl_->malformed_seen : total;
-  impl_->malformed_seen = total;
+  dropped.counted += total >= dropped.agent_total ? total - dropped.agent_total : total;
+  dropped.agent_total = total;
 }
 
 std::vector<std::string> MetricsRecorder::scrape_chunks() const {

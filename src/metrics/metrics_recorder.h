@@ -62,9 +62,15 @@ class MetricsRecorder {
   /// accepted. A success also sets the success timestamp to `when`.
   void config_loaded(bool ok, WallTime when);
 
-  /// The SIP agent's running total of malformed messages it dropped; the
-  /// counter sipsentry_sip_messages_dropped_total{reason="malformed"} follows it.
-  void malformed_sip_messages(uint64_t total);
+  /// Why the SIP agent dropped a message: the `reason` label of
+  /// sipsentry_sip_messages_dropped_total, one series each.
+  enum class DropReason {
+    kMalformed,   // "malformed": it could not be parsed
+    kOutOfRange,  // "out_of_range": it parsed, but a number was out of range
+  };
+  /// The SIP agent's running total of messages it dropped for `reason`; the
+  /// counter sipsentry_sip_messages_dropped_total{reason} follows it.
+  void dropped_sip_messages(DropReason reason, uint64_t total);
 
   /// The text exposition format (version 0.0.4) of every series, in pieces
   /// to be sent one after the other (no copy of the whole body is made).

@@ -1,8 +1,11 @@
 #include "sip/response_reader.h"
 
+#include <algorithm>
 #include <cerrno>
-#include <cstdlib>
+#include <chrono>
+#include <cstdint>
 #include <cstring>
+#include <string_view>
 
 namespace sipsentry::sip {
 namespace {
@@ -29,14 +32,46 @@ std::string phrase_of(sip_t const* response) {
              : "";
 }
 
-/// The expiry the registrar granted to our binding, if it lists it.
+// RFC 3261 §20.19: delta-seconds run from 0 to 2^32 - 1.
+constexpr uint64_t kMaxDeltaSeconds = 4'294'967'295;
+static_assert(engine::kMaxExpiry == std::chrono::seconds(kMaxDeltaSeconds));
+
+/// Seconds as Sofia read them (strtoul, which saturates), clamped first so
+/// that the conversion to milliseconds cannot overflow.
+engine::Millis delta_seconds(unsigned long seconds) {
+  return std::chrono::seconds(std::min<uint64_t>(seconds, kMaxDeltaSeconds));
+}
+
+/// A parameter's text as delta-seconds (digits only), clamped to 2^32 - 1;
+/// nullopt when it is no delta-seconds.
+std::optional<engine::Millis> parse_delta_seconds(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  uint64_t seconds = 0;
+  for (char digit : text) {
+    if (digit < '0' || digit > '9') return std::nullopt;
+    // At most (2^32 - 1) * 10 + 9 before the clamp: far inside 64 bits.
+    seconds = std::min<uint64_t>(seconds * 10 + uint64_t(digit - '0'), kMaxDeltaSeconds);
+  }
+  return std::chrono::seconds(seconds);
+}
+
+/// The expiry the registrar granted to our binding, if it lists it with a
+/// well-formed expires.
 std::optional<engine::Millis> contact_expires(sip_t const* response, url_t const* contact) {
   if (!contact) return std::nullopt;
   for (sip_contact_t const* m = response->sip_contact; m; m = m->m_next) {
     if (!m->m_expires || url_cmp(m->m_url, contact) != 0) continue;
-    return engine::Millis(std::strtoll(m->m_expires, nullptr, 10) * 1000);
+    return parse_delta_seconds(m->m_expires);
   }
   return std::nullopt;
+}
+
+/// The Expires header's delta-seconds; nothing for RFC 2543's date form,
+/// which RFC 3261 dropped and whose meaning hangs on the two clocks.
+std::optional<engine::Millis> header_expires(sip_t const* response) {
+  sip_expires_t const* expires = response->sip_expires;
+  if (!expires || expires->ex_date != 0) return std::nullopt;
+  return delta_seconds(expires->ex_delta);
 }
 
 }  // namespace
@@ -63,14 +98,19 @@ std::optional<LocalFailure> local_failure(int status, sip_t const* response, int
   return LocalFailure{std::nullopt, std::to_string(status) + " " + phrase_of(response)};
 }
 
-engine::Outcome outcome_of(int status, sip_t const* response, url_t const* contact) {
+std::optional<engine::Outcome> outcome_of(int status, sip_t const* response, url_t const* contact) {
+  // Sofia's parser takes any status below INT_MAX, and NTA passes one of
+  // 700 or more on as final.
+  if (status < 100 || status > 699) return std::nullopt;
   engine::Outcome outcome = engine::Outcome::response(status);
   if (!response) return outcome;
+  // Its comment and `duration` (how long the server stays up once back)
+  // change nothing for a phone that only waits.
   if (response->sip_retry_after)
-    outcome.retry_after = engine::Millis(response->sip_retry_after->af_delta * 1000);
+    outcome.retry_after =
+        std::min(delta_seconds(response->sip_retry_after->af_delta), engine::kMaxRetryAfter);
   if (status < 200 || status >= 300) return outcome;
-  if (response->sip_expires)
-    outcome.expires = engine::Millis(response->sip_expires->ex_delta * 1000);
+  outcome.expires = header_expires(response);
   if (auto granted = contact_expires(response, contact)) outcome.expires = granted;
   return outcome;
 }

@@ -32,6 +32,14 @@ std::optional<LocalFailure> local_failure(int status, sip_t const* response, int
 /// Retry-After, and for a REGISTER's 2xx the expiry granted to `contact`
 /// (the Contact sent; other bindings of the same user are not ours), else
 /// the Expires header.
-engine::Outcome outcome_of(int status, sip_t const* response, url_t const* contact);
+///
+/// Every number is bounded so that the outcome is always possible() (see
+/// engine/outcome.h): nullopt for a status outside 100-699, which means
+/// nothing and is to be dropped; delta-seconds beyond RFC 3261's 2^32 - 1
+/// count as 2^32 - 1 and a Retry-After as kMaxRetryAfter at the most. A
+/// Contact's expires that is no delta-seconds (empty, signed, a date,
+/// garbage) and an Expires header in the date form RFC 2543 had are
+/// ignored, as if absent.
+std::optional<engine::Outcome> outcome_of(int status, sip_t const* response, url_t const* contact);
 
 }  // namespace sipsentry::sip

@@ -71,8 +71,9 @@ struct RequestReport {
     kConnected,    // TCP/TLS: the connection carrying the request is established
     kProvisional,  // a 1xx response, in `outcome`
     kFinal,        // a final response or a transport error (spec.md §2); the request is over
-    kGaveUp,       // the stack ended the request without an answer just before the
-                   // budget; the caller's budget decides what that means
+    kGaveUp,       // the request ended without an answer to act on: the stack gave
+                   // up just before the budget, or the final response was dropped
+                   // (a status outside 100-699); the caller's budget decides
   };
   Kind kind = Kind::kFinal;
   engine::Outcome outcome{};
@@ -131,6 +132,9 @@ class SipAgent {
 
   /// Messages from the network that could not be parsed and were dropped.
   virtual uint64_t malformed_messages() const = 0;
+  /// Responses that parsed but were dropped for a number out of range (a
+  /// status outside 100-699), never acted on.
+  virtual uint64_t out_of_range_messages() const = 0;
   /// The port the agent listens on (UDP and TCP), the one REGISTER's Contact names.
   virtual uint16_t local_port() const = 0;
 };

@@ -38,6 +38,7 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   }
   void cancel_timer(TimerId id) override { loop_->cancel_timer(id); }
   uint64_t malformed_messages() const override;
+  uint64_t out_of_range_messages() const override { return out_of_range_; }
   uint16_t local_port() const override { return listener_->port(); }
 
   ChallengeStore& challenges() override { return challenges_; }
@@ -51,6 +52,7 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   void log(LogSeverity severity, const std::string& text) override {
     if (options_.log) options_.log(severity, text);
   }
+  void count_out_of_range() override { ++out_of_range_; }
   CallDialog* call_dialog(const std::string& call_id) override {
     auto found = calls_.find(call_id);
     return found == calls_.end() ? nullptr : &found->second;
@@ -89,6 +91,7 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   // abandon the very request that is reporting). Run in order.
   std::vector<std::function<void()>> after_callbacks_;
   RequestId next_id_ = 1;
+  uint64_t out_of_range_ = 0;  // responses dropped for a status outside 100-699
 };
 
 bool SofiaAgent::start(const AgentOptions& options, std::string& error) {

@@ -233,10 +233,20 @@ void SofiaRequest::on_final(int status, sip_t const* response) {
     context_.report(*this, make_report(RequestReport::Kind::kConnected));
     if (!context_.wanted(*this)) return;
   }
+  url_t* contact = url_hdup(home_.get(), URL_STRING_MAKE(contact_uri().c_str())->us_url);
+  std::optional<engine::Outcome> outcome = outcome_of(status, response, contact);
+  if (!outcome) {
+    // A status that means nothing is dropped and counted, never acted on:
+    // the engine's budget decides, as for an answer that never came.
+    context_.count_out_of_range();
+    RequestReport report = make_report(RequestReport::Kind::kGaveUp);
+    report.phrase = "status " + std::to_string(status) + " out of range: dropped";
+    context_.report(*this, report);
+    return;
+  }
   if (request_.method == engine::Method::kInvite && status < 300) remember_dialog(response);
   RequestReport report = make_report(RequestReport::Kind::kFinal);
-  url_t* contact = url_hdup(home_.get(), URL_STRING_MAKE(contact_uri().c_str())->us_url);
-  report.outcome = outcome_of(status, response, contact);
+  report.outcome = *outcome;
   if (response && response->sip_status) report.phrase = response->sip_status->st_phrase;
   context_.report(*this, report);
 }

@@ -26,6 +26,8 @@ class RequestContext {
   /// last report): it must report nothing more.
   virtual bool wanted(const SofiaRequest& request) const = 0;
   virtual void log(LogSeverity severity, const std::string& text) = 0;
+  /// A response was dropped for a number out of range (its status).
+  virtual void count_out_of_range() = 0;
   /// The test call on `call_id`; nullptr when there is none.
   virtual CallDialog* call_dialog(const std::string& call_id) = 0;
   /// The transaction of the call's INVITE still in progress; nullptr when none.

@@ -34,6 +34,7 @@ class FakeSipAgent : public sip::SipAgent {
   }
   void cancel_timer(TimerId id) override { timers_.erase(id); }
   uint64_t malformed_messages() const override { return 0; }
+  uint64_t out_of_range_messages() const override { return 0; }
   uint16_t local_port() const override { return 5060; }
 
   /// Moves the clock to now + `duration`, firing every timer due on the way in order.

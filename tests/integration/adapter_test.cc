@@ -7,6 +7,7 @@
 
 #include "sip/sip_agent.h"
 #include "support/kamailio.h"
+#include "support/raw_udp_server.h"
 #include "support/scratch.h"
 #include "support/sip_ping.h"
 #include "support/tls_files.h"
@@ -122,6 +123,39 @@ TEST_F(AdapterTest, MalformedDatagramsAreDroppedAndCountedAndTheAgentCarriesOn) 
   // Still serving: a request after the garbage gets its answer.
   sip::RequestReport report = send(options_to(free_port(), engine::Transport::kUdp));
   EXPECT_EQ(report.outcome.error, TransportError::kIcmp);
+}
+
+TEST_F(AdapterTest, AResponseWithAStatusOutOfRangeIsDroppedCountedAndNeverActedOn) {
+  // A broken registrar: a status no SIP response has, and absurd expiries.
+  RawUdpServer registrar("SIP/2.0 700 Out Of Range",
+                         "Contact: <sip:1001@127.0.0.1>;expires=99999999999999999999\r\n"
+                         "Expires: 99999999999999999999\r\n");
+  sip::OutgoingRequest request = options_to(registrar.port(), engine::Transport::kUdp);
+  request.method = engine::Method::kRegister;
+  request.user = "1001";
+  request.expires = 60s;
+  sip::RequestReport report = send(request);
+  // No outcome for the engine: its budget decides, as for no answer.
+  EXPECT_EQ(report.kind, sip::RequestReport::Kind::kGaveUp) << report.outcome.status;
+  EXPECT_EQ(report.outcome.status, 0);
+  EXPECT_NE(report.phrase.find("700"), std::string::npos) << report.phrase;
+  EXPECT_LT(report.round_trip, 1s) << "dropped on arrival";
+  EXPECT_EQ(agent_->out_of_range_messages(), 1u);
+  EXPECT_EQ(agent_->malformed_messages(), 0u);
+  EXPECT_EQ(registrar.received(), 1);
+}
+
+TEST_F(AdapterTest, AnAbsurdGrantedExpiryReachesTheEngineAsRfc3261sMost) {
+  RawUdpServer registrar("SIP/2.0 200 OK", "Expires: 99999999999999999999\r\n");
+  sip::OutgoingRequest request = options_to(registrar.port(), engine::Transport::kUdp);
+  request.method = engine::Method::kRegister;
+  request.user = "1001";
+  request.expires = 60s;
+  sip::RequestReport report = send(request);
+  EXPECT_EQ(report.kind, sip::RequestReport::Kind::kFinal);
+  EXPECT_EQ(report.outcome.status, 200);
+  EXPECT_EQ(report.outcome.expires, engine::kMaxExpiry);
+  EXPECT_TRUE(report.outcome.possible());
 }
 
 class TlsTest : public AdapterTest {

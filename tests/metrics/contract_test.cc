@@ -131,7 +131,7 @@ TEST_F(ContractTest, LabelsStandInTheOrderOfTheirNames) {
 TEST_F(ContractTest, LabelValuesAreBounded) {
   const std::regex reason(
       "status_[1-6][0-9][0-9]|icmp|tcp_refused|tcp_timeout|tls|dns|timeout|auth_failed|rejected|"
-      "malformed");
+      "malformed|out_of_range");
   const std::map<std::string, std::regex> allowed{
       {"line", std::regex("reception")},
       {"server", std::regex("pbx-[abc]|none")},
@@ -178,20 +178,27 @@ TEST(RecorderProcessTest, ConfigGaugesFollowLoadsAndReloads) {
 }
 
 TEST(RecorderProcessTest, DroppedSipMessagesFollowTheAgentsTotal) {
+  using DropReason = MetricsRecorder::DropReason;
   MetricsRecorder recorder;
-  auto dropped = [&] {
+  auto dropped = [&](const std::string& reason) {
     return testing::value_of(recorder.scrape(), "sipsentry_sip_messages_dropped_total",
-                             {{"reason", "malformed"}});
+                             {{"reason", reason}});
   };
-  EXPECT_EQ(dropped(), 0);
-  recorder.malformed_sip_messages(3);
-  recorder.malformed_sip_messages(3);
-  EXPECT_EQ(dropped(), 3);
-  recorder.malformed_sip_messages(5);
-  EXPECT_EQ(dropped(), 5);
+  EXPECT_EQ(dropped("malformed"), 0);
+  EXPECT_EQ(dropped("out_of_range"), 0);
+  recorder.dropped_sip_messages(DropReason::kMalformed, 3);
+  recorder.dropped_sip_messages(DropReason::kMalformed, 3);
+  EXPECT_EQ(dropped("malformed"), 3);
+  recorder.dropped_sip_messages(DropReason::kMalformed, 5);
+  EXPECT_EQ(dropped("malformed"), 5);
   // A new agent counts from 0 again; the counter never goes back.
-  recorder.malformed_sip_messages(2);
-  EXPECT_EQ(dropped(), 7);
+  recorder.dropped_sip_messages(DropReason::kMalformed, 2);
+  EXPECT_EQ(dropped("malformed"), 7);
+  // Each reason follows its own total.
+  EXPECT_EQ(dropped("out_of_range"), 0);
+  recorder.dropped_sip_messages(DropReason::kOutOfRange, 4);
+  EXPECT_EQ(dropped("out_of_range"), 4);
+  EXPECT_EQ(dropped("malformed"), 7);
 }
 
 }  // namespace

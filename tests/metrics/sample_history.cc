@@ -88,7 +88,8 @@ void record_history(MetricsRecorder& recorder, const LineSettings& line) {
      state(LineState::kRegistering, LineState::kRejected, Reason{Reason::Kind::kRejected, 403}));
   at(5400s, TestCallFinished{"unavailable", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
                              false});
-  recorder.malformed_sip_messages(2);
+  recorder.dropped_sip_messages(MetricsRecorder::DropReason::kMalformed, 2);
+  recorder.dropped_sip_messages(MetricsRecorder::DropReason::kOutOfRange, 1);
 }
 
 }  // namespace sipsentry::metrics::testing
