@@ -130,6 +130,25 @@ start_sipp() {
   echo "sipp $name did not start:"; cat "$work/$name/log"; return 1
 }
 
+# start_prometheus PORT RULES TARGET...: a real Prometheus on 127.0.0.1:PORT
+# that scrapes the TARGETs (HOST:PORT) every second as one job, sipsentry,
+# and evaluates the RULES file every second; its log is $work/prometheus.log.
+start_prometheus() {
+  prometheus_listen=127.0.0.1:$1 prometheus_rules=$2
+  shift 2
+  prometheus_targets=$(printf '"%s", ' "$@")
+  cat >"$work/prometheus.yml" <<YAML
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+rule_files: ["$prometheus_rules"]
+scrape_configs:
+  - job_name: sipsentry
+    static_configs: [{targets: [${prometheus_targets%, }]}]
+YAML
+  prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
+    --web.listen-address="$prometheus_listen" >"$work/prometheus.log" 2>&1 &
+  started_pids="$started_pids $!"
+}
+
 # The processes of one Kamailio instance (main and children).
 kamailio_pids() {
   main=$1

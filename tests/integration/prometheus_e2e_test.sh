@@ -83,16 +83,7 @@ YAML
 start_sipsentry 1 "{listen: \"$instance_1\"}" "$reception" "$annex"
 start_sipsentry 2 "{listen: \"$instance_2\", per_line_histograms: true}" "$lobby" "$desk"
 
-cat >"$work/prometheus.yml" <<YAML
-global: {scrape_interval: 1s, evaluation_interval: 1s}
-rule_files: ["$rules"]
-scrape_configs:
-  - job_name: sipsentry
-    static_configs: [{targets: ["$instance_1", "$instance_2"]}]
-YAML
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
-  --web.listen-address="127.0.0.1:$prometheus_port" >"$work/prometheus.log" 2>&1 &
-started_pids="$started_pids $!"
+start_prometheus "$prometheus_port" "$rules" "$instance_1" "$instance_2"
 
 # within SECONDS MODE ARG...: waits until `prometheus_queries.py URL MODE
 # ARG...` succeeds.

@@ -89,16 +89,7 @@ for k in 1 2; do
   eval "shard_pid_$k=$pid"
 done
 
-cat >"$work/prometheus.yml" <<YAML
-global: {scrape_interval: 1s, evaluation_interval: 1s}
-rule_files: ["$rules"]
-scrape_configs:
-  - job_name: sipsentry
-    static_configs: [{targets: ["127.0.0.1:$shard_port_1", "127.0.0.1:$shard_port_2"]}]
-YAML
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
-  --web.listen-address="127.0.0.1:$prometheus_port" >"$work/prometheus.log" 2>&1 &
-started_pids="$started_pids $!"
+start_prometheus "$prometheus_port" "$rules" "127.0.0.1:$shard_port_1" "127.0.0.1:$shard_port_2"
 
 show_logs() {
   for k in 1 2; do echo "--- shard $k/2"; tail -n 15 "$work/shard-$k.log"; done
