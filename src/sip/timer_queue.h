@@ -6,10 +6,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <optional>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace sipsentry::sip {
 
@@ -19,8 +19,12 @@ namespace sipsentry::sip {
 /// millisecond; with thousands of lines that was most of the process's CPU.
 /// The loop waits for next_due() itself, rounded up.
 ///
-/// Adding and cancelling cost O(log n); a fired or cancelled timer holds no
-/// memory. Not thread-safe: used from the loop's thread only.
+/// A binary heap of (due, id) in one vector, and the callbacks by id: adding
+/// costs O(log n) and one allocation, where a std::map cost two and a walk of
+/// scattered nodes (2 % of a 10,000-line start-up). A cancelled timer's
+/// callback goes at once; its 16-byte heap entry goes when it reaches the
+/// top, or when dead entries outnumber live ones. Not thread-safe: used from
+/// the loop's thread only.
 class TimerQueue {
  public:
   using Clock = std::chrono::steady_clock;
@@ -39,12 +43,20 @@ class TimerQueue {
   /// loop. Returns how many ran.
   size_t run_due(Clock::time_point now);
   /// Timers scheduled and not yet fired or cancelled.
-  size_t size() const { return due_of_.size(); }
+  size_t size() const { return callbacks_.size(); }
 
  private:
-  using Key = std::pair<Clock::time_point, Id>;  // ties go by id: the order added
-  std::map<Key, std::function<void()>> queue_;
-  std::unordered_map<Id, Clock::time_point> due_of_;
+  struct Entry {
+    Clock::time_point due;
+    Id id;  // ties go by id: the order added
+  };
+  /// Takes dead entries off the top, so that the top is a live timer.
+  void drop_cancelled_top();
+  /// Rebuilds the heap from the live entries alone.
+  void compact();
+
+  std::vector<Entry> heap_;  // a min-heap by (due, id), cancelled entries included
+  std::unordered_map<Id, std::function<void()>> callbacks_;  // the live timers
   Id next_id_ = 1;
 };
 

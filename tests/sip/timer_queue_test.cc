@@ -89,6 +89,33 @@ TEST_F(TimerQueueTest, ATimerAddedByACallbackRunsAtTheNextCallEvenWhenDueAlready
   EXPECT_EQ(runs, 2);
 }
 
+TEST_F(TimerQueueTest, CancellingTheEarliestMovesNextDueToTheNextLiveTimer) {
+  TimerQueue::Id first = add(10, "first");
+  TimerQueue::Id second = add(20, "second");
+  add(30, "third");
+  queue_.cancel(second);
+  queue_.cancel(first);
+  EXPECT_EQ(queue_.next_due(), at(30));
+  EXPECT_EQ(queue_.run_due(at(25)), 0u);
+  EXPECT_EQ(queue_.run_due(at(30)), 1u);
+  EXPECT_EQ(fired_, (std::vector<std::string>{"third"}));
+  EXPECT_EQ(queue_.next_due(), std::nullopt);
+}
+
+TEST_F(TimerQueueTest, TimersRestartedOverAndOverKeepTheirOrder) {
+  // A line's budget timer is cancelled by nearly every answer and started
+  // again: many dead entries, and the live ones still run in order.
+  for (int round = 0; round < 1'000; ++round) {
+    TimerQueue::Id id = add(60'000 - round, "timer " + std::to_string(round));
+    if (round % 10 != 0) queue_.cancel(id);
+  }
+  EXPECT_EQ(queue_.size(), 100u);
+  EXPECT_EQ(queue_.run_due(at(60'000)), 100u);
+  ASSERT_EQ(fired_.size(), 100u);
+  EXPECT_EQ(fired_.front(), "timer 990");
+  EXPECT_EQ(fired_.back(), "timer 0");
+}
+
 TEST_F(TimerQueueTest, ManyTimersRunInDueOrderWithTheCancelledOnesLeftOut) {
   // 30,000 timers, the order of 10,000 lines' keep-alive, observation and
   // refresh timers, at random times; every third one cancelled.
