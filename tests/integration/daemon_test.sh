@@ -100,6 +100,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.sendto(b'garbage\r\n\r\n', ('127.0.0.1', $sip_port))"
 scrape_until 'sipsentry_sip_messages_dropped_total{reason="malformed"}' 1 5
 expect_exit "a malformed datagram is counted" 0 $?
+expect_sample 'sipsentry_sip_messages_dropped_total{reason="out_of_range"}' 0
 expect_sample 'sipsentry_line_registered{line="desk"}' 1
 
 # --- The primary stops: failover by keep-alive, seen in the metrics.
