@@ -6,6 +6,11 @@
 #include "daemon/startup_schedule.h"
 
 namespace sipsentry::daemon {
+namespace {
+
+constexpr engine::Millis kStartGrain{10};
+
+}  // namespace
 
 Monitor::Monitor(sip::SipAgent& agent, EventObserver& observer, AllStarted all_started)
     : agent_(agent),
@@ -75,7 +80,9 @@ void Monitor::arm_pacer() {
 
 void Monitor::start_due() {
   engine::Millis now = agent_.now();
-  while (!pending_.empty() && pending_.front().at <= now) {
+  // Lines due within the next grain start together: one wake-up each 10 ms
+  // rather than one per line at 1,000 lines a second, at the same pace.
+  while (!pending_.empty() && pending_.front().at <= now + kStartGrain) {
     auto found = lines_.find(pending_.front().name);
     pending_.pop_front();
     // A line a reload removed meanwhile is gone; one it replaced is pending again.
