@@ -45,6 +45,21 @@ class SignalsOutsideTheWait {
   sigset_t caller_;
 };
 
+/// Timers this far away or more (keep-alives, refreshes, observation,
+/// request budgets) are due at the next multiple of kCoalescing, so that
+/// thousands of lines' timers share wake-ups: at most one each 10 ms,
+/// never early, and late by less than 10 ms, well inside what a budget or
+/// a keep-alive interval is measured with. Shorter ones (work after Sofia's
+/// callbacks, connection checks) keep their exact time.
+constexpr engine::Millis kCoalescedFrom{1000};
+constexpr std::chrono::milliseconds kCoalescing{10};
+
+Clock::time_point coalesced(Clock::time_point due) {
+  auto since_epoch = due.time_since_epoch();
+  auto slots = (since_epoch + kCoalescing - Clock::duration(1)) / kCoalescing;
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(slots * kCoalescing));
+}
+
 }  // namespace
 
 std::unique_ptr<EventLoop> EventLoop::create(std::string& error) {
@@ -66,7 +81,9 @@ engine::Millis EventLoop::now() const {
 }
 
 EventLoop::TimerId EventLoop::start_timer(engine::Millis delay, std::function<void()> fire) {
-  return timers_.add(Clock::now() + std::max(delay, engine::Millis(0)), std::move(fire));
+  Clock::time_point due = Clock::now() + std::max(delay, engine::Millis(0));
+  if (delay >= kCoalescedFrom) due = coalesced(due);
+  return timers_.add(due, std::move(fire));
 }
 
 void EventLoop::cancel_timer(TimerId id) {

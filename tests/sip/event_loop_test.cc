@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace sipsentry::sip {
 namespace {
 
@@ -31,6 +33,26 @@ TEST_F(EventLoopTest, ATimerFiresWhenDueNotBefore) {
   loop_->run_until([&] { return fired != Clock::time_point{}; });
   EXPECT_GE(fired - started, milliseconds(120));
   EXPECT_LT(fired - started, milliseconds(120 + 30));
+}
+
+TEST_F(EventLoopTest, LongTimersOfManyLinesShareWakeUpsNeverEarly) {
+  // Thousands of lines' keep-alives and refreshes: timers a second or more
+  // away fire together within each 10 ms, never before they are due.
+  Clock::time_point started = Clock::now();
+  std::vector<Clock::time_point> fired;
+  for (int k = 0; k < 10; ++k)
+    loop_->start_timer(engine::Millis(1000 + k), [&] { fired.push_back(Clock::now()); });
+  loop_->run_until([&] { return fired.size() == 10; });
+  for (int k = 0; k < 10; ++k) {
+    EXPECT_GE(fired[k] - started, milliseconds(1000 + k)) << k;
+    EXPECT_LT(fired[k] - started, milliseconds(1000 + 10 + 30)) << k;
+  }
+  // Ten timers 1 ms apart: one or two wake-ups (a 10 ms boundary may fall
+  // among them), where each would have had its own.
+  int wake_ups = 1;
+  for (size_t k = 1; k < fired.size(); ++k)
+    if (fired[k] - fired[k - 1] > std::chrono::microseconds(500)) ++wake_ups;
+  EXPECT_LE(wake_ups, 2);
 }
 
 TEST_F(EventLoopTest, ACancelledTimerDoesNotFire) {
