@@ -130,6 +130,24 @@ start_sipp() {
   echo "sipp $name did not start:"; cat "$work/$name/log"; return 1
 }
 
+# fast_config_head METRICS: the top of a configuration for the Prometheus
+# tests, up to `lines:`: METRICS as its metrics mapping, SIP on loopback, no
+# start-up jitter and fast timers (T1 100 ms, a keep-alive and an
+# observation each second, failback after 3 s).
+fast_config_head() {
+  cat <<YAML
+metrics: $1
+sip: {bind: "127.0.0.1:0"}
+startup: {jitter: 0s}
+defaults:
+  timers: {t1: 100ms}
+  keepalive_interval: 1s
+  observe: {interval: 1s}
+  failback: {interval: 3s}
+lines:
+YAML
+}
+
 # start_prometheus PORT RULES TARGET...: a real Prometheus on 127.0.0.1:PORT
 # that scrapes the TARGETs (HOST:PORT) every second as one job, sipsentry,
 # and evaluates the RULES file every second; its log is $work/prometheus.log.

@@ -61,17 +61,7 @@ start_sipsentry() {
   n=$1 metrics=$2
   shift 2
   {
-    cat <<YAML
-metrics: $metrics
-sip: {bind: "127.0.0.1:0"}
-startup: {jitter: 0s}
-defaults:
-  timers: {t1: 100ms}
-  keepalive_interval: 1s
-  observe: {interval: 1s}
-  failback: {interval: 3s}
-lines:
-YAML
+    fast_config_head "$metrics"
     for line in "$@"; do printf '  - %s\n' "$line"; done
   } >"$work/sipsentry-$n.yaml"
   RECEPTION_PASSWORD=s3cret "$sipsentry" run -c "$work/sipsentry-$n.yaml" \

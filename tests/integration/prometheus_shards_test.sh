@@ -36,17 +36,7 @@ config="$work/sipsentry.yaml"
 # write_config NAME...: one line per name, all alike, on the two registrars.
 # The file's own metrics.listen is one both instances override.
 write_config() {
-  cat >"$config" <<YAML
-metrics: {listen: "127.0.0.1:$file_metrics_port"}
-sip: {bind: "127.0.0.1:0"}
-startup: {jitter: 0s}
-defaults:
-  timers: {t1: 100ms}
-  keepalive_interval: 1s
-  observe: {interval: 1s}
-  failback: {interval: 3s}
-lines:
-YAML
+  fast_config_head "{listen: \"127.0.0.1:$file_metrics_port\"}" >"$config"
   n=0
   for name in "$@"; do
     n=$((n + 1))
