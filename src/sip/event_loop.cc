@@ -95,7 +95,12 @@ void EventLoop::run_until(const std::function<bool()>& finished) {
   while (!finished()) {
     // Sofia's due timers and ready sockets, without waiting.
     su_duration_t sofia_next = su_root_step(root_.get(), 0);
-    timers_.run_due(Clock::now());
+    // A request our timers sent (a keep-alive, a budget's next walk step)
+    // armed Sofia's timers (NTA's retransmissions) after Sofia said when
+    // its next was due: ask again, or the wait runs to our next timer and
+    // the retransmissions go late (a keep-alive into a silence went out
+    // again only at the next keep-alive's time, a second later).
+    if (timers_.run_due(Clock::now()) > 0) sofia_next = su_root_step(root_.get(), 0);
     if (finished()) return;
     wait(wait_timeout(sofia_next), signals.caller());
   }

@@ -55,6 +55,34 @@ TEST_F(EventLoopTest, LongTimersOfManyLinesShareWakeUpsNeverEarly) {
   EXPECT_LE(wake_ups, 2);
 }
 
+TEST_F(EventLoopTest, ASofiaTimerSetByALoopTimerFiresOnTimeNotAtTheNextLoopTimer) {
+  // A keep-alive timer sends an OPTIONS, and NTA arms its retransmission
+  // (T1 later) inside the loop timer's callback; the loop's next timer is
+  // the next keep-alive, a second away. The retransmission must not wait
+  // for it.
+  struct Fired {
+    Clock::time_point at{};
+  } sofia;
+  Clock::time_point armed{};
+  bool next_keepalive = false;
+  su_timer_t* retransmission = su_timer_create(su_root_task(loop_->root()), 100);
+  loop_->start_timer(engine::Millis(10), [&] {
+    armed = Clock::now();
+    su_timer_set(
+        retransmission,
+        [](su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
+          static_cast<Fired*>(arg)->at = Clock::now();
+        },
+        &sofia);
+  });
+  loop_->start_timer(engine::Millis(1000), [&] { next_keepalive = true; });
+  loop_->run_until([&] { return sofia.at != Clock::time_point{} || next_keepalive; });
+  su_timer_destroy(retransmission);
+  ASSERT_NE(sofia.at, Clock::time_point{}) << "the loop slept through Sofia's timer";
+  EXPECT_GE(sofia.at - armed, milliseconds(100));
+  EXPECT_LT(sofia.at - armed, milliseconds(100 + 30));
+}
+
 TEST_F(EventLoopTest, ACancelledTimerDoesNotFire) {
   bool cancelled_fired = false, later_fired = false;
   EventLoop::TimerId cancelled =
