@@ -70,12 +70,15 @@ make_tls_files() {
 # make_tls_files; relaying calls to a UAS on 127.0.0.1:UAS_PORT, -A
 # WITH_CALLS, when UAS_PORT is given); its main pid is in $NAME_pid.
 # $kamailio_args, when set, adds words to its command line (the benchmark's
-# tuning: -A WITH_BENCH and memory sizes).
+# tuning: -A WITH_BENCH and memory sizes); $kamailio_address, when set, is
+# the address it listens on instead of 127.0.0.1 (a test in its own network
+# namespace gives each server an address of its own).
 start_kamailio() {
   name=$1 port=$2 password=$3 tls_port=${4:-} uas_port=${5:-}
+  address=${kamailio_address:-127.0.0.1}
   modules=$(dirname "$(find /usr/lib -name registrar.so -path '*kamailio*' | head -n 1)")
   mkdir -p "$work/$name"
-  sed -e "s|@PORT@|$port|g" -e "s|@PASSWORD@|$password|g" -e "s|@MODULES@|$modules/|g" \
+  sed -e "s|@ADDRESS@|$address|g" -e "s|@PORT@|$port|g" -e "s|@PASSWORD@|$password|g" -e "s|@MODULES@|$modules/|g" \
     -e "s|@TLS_PORT@|$tls_port|g" -e "s|@TLS_CONFIG@|$work/$name/tls.cfg|g" \
     -e "s|@UAS_PORT@|$uas_port|g" \
     "$integration_dir/kamailio.cfg.in" >"$work/$name/kamailio.cfg"
@@ -96,7 +99,7 @@ start_kamailio() {
   # Ready when it answers an OPTIONS (about a second; sipsentry is the
   # client at hand, so the server log shows these OPTIONS too).
   for _ in $(seq 1 50); do
-    "$sipsentry" probe "sip:127.0.0.1:$port" --timeout 200ms >/dev/null 2>&1 && return 0
+    "$sipsentry" probe "sip:$address:$port" --timeout 200ms >/dev/null 2>&1 && return 0
   done
   echo "kamailio $name did not start:"; cat "$work/$name/log"; return 1
 }

@@ -41,6 +41,7 @@ Kamailio::Kamailio(const ScratchDir& scratch, const std::string& name, KamailioO
 
 void Kamailio::write_config(const KamailioOptions& options) const {
   std::string config = read_file(source_dir() + "/kamailio.cfg.in");
+  replace_all(config, "@ADDRESS@", "127.0.0.1");
   replace_all(config, "@PORT@", std::to_string(port_));
   replace_all(config, "@TLS_PORT@", std::to_string(tls_port()));
   replace_all(config, "@PASSWORD@", options.password);
