@@ -16,17 +16,12 @@ sipsentry=$1
 
 start_servers || exit 1
 start_capture || exit 1
-netns_config udp 1 60 <<YAML
-  timers: {t1: 100ms}
-  keepalive_interval: 1s
-  observe: {interval: 0}
-  failback: {interval: 4s}
-YAML
+netns_config udp 1 60 4s
 config=$work/sipsentry.yaml
 # The engine's timeline when the primary goes silent: a REGISTER walk
 # there, whose schedule a keep-alive OPTIONS shares (both non-INVITE, same
 # non-last budget); then the failback probes.
-budget=$(plan_times "$config" "primary unavailable: timeout" | head -n 1)
+budget=$(plan_times "$config" "primary unavailable: " | head -n 1)
 planned_sends=$(plan_offsets "$config" "REGISTER -> primary (walk")
 failover_at=$(plan_times "$config" "FAILOVER" | head -n 1)
 probe_at=$(plan_times "$config" "(failback probe)" | head -n 1)
@@ -38,11 +33,7 @@ next_probe_interval=$(seconds_between "$probe_failed_at" "$next_probe_at")
 echo "plan: budget ${budget}s, sends at $planned_sends ms; failback probe ${probe_interval}s" \
   "after the failover, gives up after ${probe_budget}s, next ${next_probe_interval}s later"
 
-start_sipsentry "$config"
-wait_for "$work/sipsentry.log" "event=registered server=primary" 10
-expect_exit "registered on the primary" 0 $?
-wait_for "$work/sipsentry.log" "event=request server=primary method=OPTIONS outcome=2xx" 5
-expect_exit "keep-alives answered" 0 $?
+start_sipsentry
 
 fault_at=$(date +%s.%N)
 fault_rule "ip saddr $primary" drop
@@ -101,7 +92,5 @@ expect_exit "the primary received the probe, challenged then answered" 2 \
 echo "measured: probe unavailable $(seconds_between "$probe_sent" "$probe_failed")s after" \
   "its send; failback $(seconds_between "$probe_failed" "$failback")s after that"
 
-kill -TERM "$sipsentry_pid"
-wait "$sipsentry_pid"
-expect_exit "SIGTERM stops sipsentry cleanly" 0 $?
+stop_sipsentry
 finish

@@ -72,15 +72,18 @@ start_capture() {
 # capture_query ARGS...: sip_capture.py's analysis of $work/capture.
 capture_query() { python3 "$netns_dir/sip_capture.py" "$@" <"$work/capture"; }
 
-# netns_config TRANSPORT LINES EXPIRES <DEFAULTS: writes $work/sipsentry.yaml:
-# LINES lines (desk1, desk2 …; users 1001 …) on the primary and the backup
-# over TRANSPORT with EXPIRES, their defaults read from stdin (YAML mapping
-# entries, indented two spaces), debug events (each request's outcome).
+# netns_config TRANSPORT LINES EXPIRES FAILBACK [T2 [RETRY]]: writes
+# $work/sipsentry.yaml: LINES lines (desk1, desk2 …; users 1001 …) on the
+# primary and the backup over TRANSPORT with EXPIRES; T1 100 ms, T2 (4s
+# unless given), the RETRY mapping ({count: 3} unless given), a keep-alive
+# each second, no observation probes, failback every FAILBACK; debug events
+# (each request's outcome).
 netns_config() {
   {
     printf 'metrics: {listen: "127.0.0.1:9730"}\nsip: {bind: "%s:0"}\n' "$client"
     printf 'log: {level: debug}\nstartup: {jitter: 0s}\ndefaults:\n'
-    cat
+    printf '  timers: {t1: 100ms, t2: %s}\n  retry: %s\n' "${5:-4s}" "${6:-"{count: 3}"}"
+    printf '  keepalive_interval: 1s\n  observe: {interval: 0}\n  failback: {interval: %s}\n' "$4"
     echo "lines:"
     for n in $(seq 1 "$2"); do
       printf '  - {name: desk%d, user: "%d", password_env: DESK_PASSWORD, servers: [\n' "$n" $((1000 + n))
@@ -90,12 +93,25 @@ netns_config() {
   } >"$work/sipsentry.yaml"
 }
 
-# start_sipsentry CONFIG: `sipsentry run` on CONFIG, its log in
-# $work/sipsentry.log.
+# start_sipsentry: `sipsentry run` on $work/sipsentry.yaml, its log in
+# $work/sipsentry.log; returns once every line is registered on the primary
+# and a keep-alive was answered there.
 start_sipsentry() {
-  DESK_PASSWORD=s3cret "$sipsentry" run -c "$1" >"$work/sipsentry.log" 2>&1 &
+  DESK_PASSWORD=s3cret "$sipsentry" run -c "$work/sipsentry.yaml" >"$work/sipsentry.log" 2>&1 &
   sipsentry_pid=$!
   started_pids="$started_pids $sipsentry_pid"
+  last_line=$(grep -c "name: desk" "$work/sipsentry.yaml")
+  wait_for "$work/sipsentry.log" "line=desk$last_line event=registered server=primary" 10
+  expect_exit "registered on the primary" 0 $?
+  wait_for "$work/sipsentry.log" "event=request server=primary method=OPTIONS outcome=2xx" 5
+  expect_exit "keep-alives answered" 0 $?
+}
+
+# stop_sipsentry: SIGTERM, and sipsentry stops cleanly.
+stop_sipsentry() {
+  kill -TERM "$sipsentry_pid"
+  wait "$sipsentry_pid"
+  expect_exit "SIGTERM stops sipsentry cleanly" 0 $?
 }
 
 # event_time EXTENDED_REGEX: the time (seconds since the epoch, with
@@ -106,11 +122,11 @@ event_time() {
 }
 
 # plan_times CONFIG PATTERN: the times (seconds from the start) of the lines
-# of `sipsentry plan -c CONFIG` (the primary goes silent) that contain
-# PATTERN, one a line; the engine's own timeline, for the tests to hold the
-# wire to.
+# of `sipsentry plan -c CONFIG` for desk1 (the primary goes silent) that
+# contain PATTERN, one a line; the engine's own timeline, for the tests to
+# hold the wire to.
 plan_times() {
-  DESK_PASSWORD=s3cret "$sipsentry" plan -c "$1" 2>/dev/null | grep -F -- "$2" |
+  DESK_PASSWORD=s3cret "$sipsentry" plan -c "$1" --line desk1 2>/dev/null | grep -F -- "$2" |
     awk '{ split($1, t, ":"); printf "%.3f\n", t[1] * 3600 + t[2] * 60 + t[3] }'
 }
 
