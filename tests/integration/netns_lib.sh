@@ -35,7 +35,6 @@ NFT
 fi
 
 . "$netns_dir/lib.sh"
-kamailio_address=$primary
 
 # fault_rule MATCH VERDICT: an nftables rule in the input chain, with a
 # counter (see fault_counts): packets that MATCH get VERDICT (drop, reject).
@@ -56,8 +55,10 @@ fault_counts() {
 # start_servers: the primary on $primary and the backup on $backup, both on
 # port 5060, with password s3cret.
 start_servers() {
-  kamailio_address=$primary start_kamailio primary "$sip_port" s3cret || return 1
-  kamailio_address=$backup start_kamailio backup "$sip_port" s3cret
+  kamailio_address=$primary
+  start_kamailio primary "$sip_port" s3cret || return 1
+  kamailio_address=$backup
+  start_kamailio backup "$sip_port" s3cret
 }
 
 # start_capture: records, with the time each left, the SIP requests and
