@@ -43,7 +43,8 @@ expect_output "failover to the backup on a keep-alive's timeout" "$work/sipsentr
   "event=failover from=primary to=backup method=OPTIONS reason=timeout"
 
 # The first request after the fault: the keep-alive that got no answer.
-set -- $(first_after "$primary" "$fault_at")
+# shellcheck disable=SC2046 # the fields of a capture line, split on purpose
+set -- $(first_unanswered "$primary" "$fault_at")
 keepalive_sent=${1:-0} method=${2:-none} sends=${5:-} offsets=${7:-}
 expect_exit "the first request into the blackhole is an OPTIONS keep-alive ($method)" 0 \
   "$([ "$method" = OPTIONS ]; echo $?)"
@@ -59,6 +60,7 @@ expect_exit "nothing reached the primary during the blackhole" 0 \
   "$(server_received primary "$fault_at")"
 expect_exit "the backup received REGISTER with and without credentials" 2 \
   "$(server_received backup "$fault_at" REGISTER)"
+# shellcheck disable=SC2046 # the fields of a capture line, split on purpose
 set -- $(first_after "$backup" "$fault_at")
 within "the backup's REGISTER left at the failover" "$(seconds_between "$failover" "${1:-0}")" 0 0.2
 
@@ -67,6 +69,7 @@ within "the backup's REGISTER left at the failover" "$(seconds_between "$failove
 wait_for "$work/sipsentry.log" "event=failback_probe result=unavailable" $((${probe_budget%.*} + 8))
 expect_exit "the failback probe during the blackhole is unavailable" 0 $?
 probe_failed=$(event_time "event=failback_probe result=unavailable")
+# shellcheck disable=SC2046 # the fields of a capture line, split on purpose
 set -- $(first_after "$primary" "$failover")
 probe_sent=${1:-0} probe_offsets=${7:-}
 within "probe sent a failback interval after the failover" \

@@ -170,6 +170,13 @@ first_after() {
   capture_query transactions "$1" | awk -v t="$2" '$1 > t { print; exit }'
 }
 
+# first_unanswered ADDRESS TIME: the same for the first request that ADDRESS
+# never answered, sent at most a second before TIME: a keep-alive in flight
+# when the fault came is the first to go unanswered.
+first_unanswered() {
+  capture_query transactions "$1" | awk -v t="$2" '$1 > t - 1 && $6 == 0 { print; exit }'
+}
+
 # server_received NAME AFTER [METHOD]: how many requests (or METHODs) the
 # server logged as received after the time AFTER.
 server_received() {

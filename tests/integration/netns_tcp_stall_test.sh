@@ -31,6 +31,7 @@ wait_for "$work/sipsentry.log" "event=failover " 10
 expect_output "failover on the keep-alive with reason timeout" "$work/sipsentry.log" \
   "event=failover from=primary to=backup method=OPTIONS reason=timeout"
 
+# shellcheck disable=SC2046 # the fields of a capture line, split on purpose
 set -- $(first_after "$primary" "$fault_at")
 keepalive_sent=${1:-0} method=${2:-none} call_id=${3:-none} sends=${5:-0}
 expect_exit "the first request into the stalled connection is an OPTIONS ($method)" 0 \

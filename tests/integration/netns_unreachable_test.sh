@@ -21,7 +21,8 @@ wait_for "$work/sipsentry.log" "event=failover " 5
 expect_output "failover on the keep-alive with reason icmp" "$work/sipsentry.log" \
   "event=failover from=primary to=backup method=OPTIONS reason=icmp"
 
-set -- $(first_after "$primary" "$fault_at")
+# shellcheck disable=SC2046 # the fields of a capture line, split on purpose
+set -- $(first_unanswered "$primary" "$fault_at")
 keepalive_sent=${1:-0} method=${2:-none} sends=${5:-0}
 expect_exit "the first request rejected is an OPTIONS keep-alive ($method)" 0 \
   "$([ "$method" = OPTIONS ]; echo $?)"
