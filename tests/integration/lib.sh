@@ -75,10 +75,10 @@ make_tls_files() {
 # namespace gives each server an address of its own).
 start_kamailio() {
   name=$1 port=$2 password=$3 tls_port=${4:-} uas_port=${5:-}
-  address=${kamailio_address:-127.0.0.1}
+  listen_address=${kamailio_address:-127.0.0.1}
   modules=$(dirname "$(find /usr/lib -name registrar.so -path '*kamailio*' | head -n 1)")
   mkdir -p "$work/$name"
-  sed -e "s|@ADDRESS@|$address|g" -e "s|@PORT@|$port|g" -e "s|@PASSWORD@|$password|g" -e "s|@MODULES@|$modules/|g" \
+  sed -e "s|@ADDRESS@|$listen_address|g" -e "s|@PORT@|$port|g" -e "s|@PASSWORD@|$password|g" -e "s|@MODULES@|$modules/|g" \
     -e "s|@TLS_PORT@|$tls_port|g" -e "s|@TLS_CONFIG@|$work/$name/tls.cfg|g" \
     -e "s|@UAS_PORT@|$uas_port|g" \
     "$integration_dir/kamailio.cfg.in" >"$work/$name/kamailio.cfg"
@@ -99,7 +99,7 @@ start_kamailio() {
   # Ready when it answers an OPTIONS (about a second; sipsentry is the
   # client at hand, so the server log shows these OPTIONS too).
   for _ in $(seq 1 50); do
-    "$sipsentry" probe "sip:$address:$port" --timeout 200ms >/dev/null 2>&1 && return 0
+    "$sipsentry" probe "sip:$listen_address:$port" --timeout 200ms >/dev/null 2>&1 && return 0
   done
   echo "kamailio $name did not start:"; cat "$work/$name/log"; return 1
 }
