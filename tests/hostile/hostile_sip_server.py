@@ -133,6 +133,13 @@ def stale_challenge(req, rng):
         'WWW-Authenticate: Digest realm="hostile", nonce="%s", algorithm=MD5, stale=true' % nonce])]
 
 
+def many_contacts(req, rng):
+    # 300 bindings of other phones, ours last with a tiny expiry.
+    others = ["Contact: <sip:other%d@127.0.0.1:%d>;expires=%d" % (i, 1024 + i, i) for i in range(300)]
+    ours = [c.split(":", 1)[1].strip() + ";expires=1" for c in req.header("contact", "m")]
+    return [response(req, contact=False, extra=others + ["Contact: " + c for c in ours])]
+
+
 def provisional_only(req, rng):
     return [response(req, "100 Trying")]
 
@@ -155,6 +162,7 @@ CATALOGUE = {
     "expires_non_numeric":      header("200 OK", "Expires: soon"),
     "expires_2p32":             header("200 OK", "Expires: 4294967296"),
     "expires_2p32_minus_1":     header("200 OK", "Expires: 4294967295"),
+    "expires_date":             header("200 OK", "Expires: Thu, 01 Dec 1994 16:00:00 GMT"),
     "contact_expires_zero":     contact_expires("0"),
     "contact_expires_negative": contact_expires("-30"),
     "contact_expires_huge":     contact_expires("99999999999999999999"),
@@ -166,6 +174,8 @@ CATALOGUE = {
     "retry_after_negative":     header("503 Service Unavailable", "Retry-After: -5"),
     "retry_after_garbage":      header("503 Service Unavailable", "Retry-After: ?!*"),
     "retry_after_short_503":    header("503 Service Unavailable", "Retry-After: 2"),
+    "retry_after_date":         header("503 Service Unavailable", "Retry-After: Thu, 01 Jan 2099 00:00:00 GMT"),
+    "retry_after_on_500":       header("500 Server Internal Error", "Retry-After: 99999999999999999999"),
     "status_0":                 header("0 Zero"),
     "status_99":                header("99 Too Low"),
     "status_700":               header("700 Too High"),
@@ -174,6 +184,7 @@ CATALOGUE = {
     "provisional_then_silence": provisional_only,
     "status_600":               header("600 Busy Everywhere"),
     "status_603":               header("603 Decline"),
+    "ringing_then_ok":          lambda req, rng: [response(req, "180 Ringing")] + good(req, rng),
     "missing_via":              header("200 OK", drop=("via",)),
     "missing_from":             header("200 OK", drop=("from",)),
     "missing_to":               header("200 OK", drop=("to",)),
@@ -183,6 +194,8 @@ CATALOGUE = {
     "forged_cseq_method":       wrong_method,
     "wrong_call_id":            header("200 OK", call_id="forged-0000@hostile"),
     "duplicate_expires":        header("200 OK", "Expires: 60", "Expires: 3600"),
+    "cseq_huge":                lambda req, rng: [response(req, cseq="99999999999999999999 " + req.method)],
+    "many_contacts":            many_contacts,
     "duplicate_cseq":           lambda req, rng: [response(req, extra=["CSeq: 1 REGISTER"])],
     "content_length_larger":    header("200 OK", body=b"v=0\r\n", content_length=500),
     "content_length_smaller":   header("200 OK", body=b"v=0\r\no=- 0 0 IN IP4 0\r\n", content_length=3),
@@ -196,6 +209,9 @@ CATALOGUE = {
     "auth_malformed":           header("401 Unauthorized", 'WWW-Authenticate: Digest realm=, nonce, ,,=="'),
     "auth_absent":              header("401 Unauthorized"),
     "auth_stale_loop":          stale_challenge,
+    "auth_unknown_algorithm":   header("401 Unauthorized", 'WWW-Authenticate: Digest realm="h", nonce="n", algorithm=SHA-512-256, qop="auth-int"'),
+    "auth_huge_nonce":          header("401 Unauthorized", 'WWW-Authenticate: Digest realm="h", nonce="%s"' % ("n" * 60_000)),
+    "proxy_auth_407":           header("407 Proxy Authentication Required", 'Proxy-Authenticate: Digest realm="h", nonce="p"'),
     "ok_no_contact":            header("200 OK", contact=False),
     "final_twice":              twice,
     "silence":                  silence,

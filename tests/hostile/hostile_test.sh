@@ -11,14 +11,14 @@
 set -u
 sipsentry=$1
 duration=${2:-60}
-integration_dir="$(dirname "$0")/../integration"
+integration_dir="$(cd "$(dirname "$0")/../integration" && pwd)"
 . "$integration_dir/lib.sh"
 hostile="$(dirname "$0")/hostile_sip_server.py"
 
 # The sanitizer options of tests/run-all.sh, also when ctest is run by hand.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:fast_unwind_on_malloc=0}
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$integration_dir/../lsan.supp}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:fast_unwind_on_malloc=0}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$integration_dir/../lsan.supp}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
 secret="hostile-Secret-4e1b9d"
 hostile_port=$(free_port)

@@ -1,25 +1,31 @@
 #!/bin/sh
 # What Sofia-SIP's TLS leak (tests/lsan.supp) costs per reconnection (not in
 # CI; README "Hardening and soak"). One line over TLS to a real Kamailio with
-# TLS; the Kamailio is stopped and started RECONNECTS times, and each time
-# the line registers again over a new TLS connection. Two measures:
+# TLS (keep-alive every second); the Kamailio is stopped and started
+# RECONNECTS times, and each time the line's next request opens a new TLS
+# connection. Two measures:
+#  - the release build (--binary): VmRSS and open descriptors every 10
+#    reconnections, after 5 to warm up; the growth over the reconnections;
 #  - with --sanitize-binary (a -DSIPSENTRY_SANITIZE=ON build): LeakSanitizer's
 #    leaked bytes at exit, without the suppression, for a run with 1
-#    reconnection and one with RECONNECTS: (B(N) - B(1)) / (N - 1) bytes;
-#  - with --binary (the release build): VmRSS after the first 5
-#    reconnections and at the end, divided by the reconnections between.
-# Usage: tests/soak/tls_leak.sh [--reconnects 40] [--binary build/src/sipsentry]
-#                               [--sanitize-binary build-sanitize/src/sipsentry]
+#    reconnection and one with RECONNECTS: (B(N) - B(1)) / (N - 1) bytes.
+# --transport tcp runs the same over TCP: the control, what a reconnection
+# costs without TLS.
+# Usage: tests/soak/tls_leak.sh [--reconnects 60] [--transport tls|tcp]
+#          [--binary build/src/sipsentry] [--sanitize-binary build-sanitize/src/sipsentry]
 set -u
-reconnects=40
+reconnects=60
+transport=tls
 binary=build/src/sipsentry
 sanitize_binary=""
 while [ $# -gt 0 ]; do
   case $1 in
     --reconnects) reconnects=$2 ;;
+    --transport) transport=$2 ;;
     --binary) binary=$2 ;;
     --sanitize-binary) sanitize_binary=$2 ;;
-    *) echo "usage: $0 [--reconnects N] [--binary PATH] [--sanitize-binary PATH]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--reconnects N] [--transport tls|tcp] [--binary PATH] [--sanitize-binary PATH]" >&2
+       exit 2 ;;
   esac
   shift 2
 done
@@ -31,6 +37,8 @@ port=$(free_port)
 tls_port=$(free_port)
 secret="tls-leak-secret"
 start_kamailio registrar "$port" "$secret" "$tls_port" || exit 1
+server_port=$tls_port
+[ "$transport" = tcp ] && server_port=$port
 cat >"$work/sipsentry.yaml" <<YAML
 sip: {bind: "127.0.0.1:0"}
 metrics: {listen: "127.0.0.1:$(free_port)"}
@@ -39,23 +47,18 @@ defaults: {timers: {t1: 100ms}, keepalive_interval: 1s, register_retry_interval:
            tls: {ca_file: "$work/tls/ca.pem"}}
 lines:
   - {name: secure, user: "4001", password_env: TLS_PASSWORD, servers: [
-      {name: tls, address: 127.0.0.1, port: $tls_port, transport: tls, expires: 60}]}
+      {name: $transport, address: 127.0.0.1, port: $server_port, transport: $transport, expires: 60}]}
 YAML
 
-registrations() { grep -c "line=secure event=registered" "$1"; }
-
 # reconnect LOG N: N times, stop the registrar, start it again and wait
-# until the line registered once more (a new TLS connection).
+# until it received a request over TLS (or TCP) from the line (a new connection: the
+# old one died with the registrar; its log starts afresh with each start).
 reconnect() {
   for _ in $(seq 1 "$2"); do
-    before=$(registrations "$1")
     stop_kamailio registrar
     start_kamailio registrar "$port" "$secret" "$tls_port" >/dev/null || return 1
-    for _ in $(seq 1 200); do
-      [ "$(registrations "$1")" -gt "$before" ] && break
-      sleep 0.1
-    done
-    [ "$(registrations "$1")" -gt "$before" ] || { echo "no re-registration"; tail "$1"; return 1; }
+    wait_for "$work/registrar/log" "received [A-Z]+ from 127.0.0.1:[0-9]+ over $transport" 20 ||
+      { echo "no new $transport connection"; tail "$1"; return 1; }
   done
 }
 
@@ -69,15 +72,23 @@ run_sipsentry() {
 
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
-# The release build: RSS per reconnection.
+# The release build: RSS (and open descriptors) every 10 reconnections.
+fds() { ls "/proc/$1/fd" | wc -l; }
 run_sipsentry "$binary" "$work/release.log"
 reconnect "$work/release.log" 5 || exit 1
 rss_before=$(rss "$run_pid")
-reconnect "$work/release.log" "$reconnects" || exit 1
+echo "release: after 5 reconnections VmRSS ${rss_before} kB, $(fds "$run_pid") fds"
+done_count=0
+while [ "$done_count" -lt "$reconnects" ]; do
+  step=$(( reconnects - done_count < 10 ? reconnects - done_count : 10 ))
+  reconnect "$work/release.log" "$step" || exit 1
+  done_count=$((done_count + step))
+  echo "release: after $((done_count + 5)) reconnections VmRSS $(rss "$run_pid") kB, $(fds "$run_pid") fds"
+done
 rss_after=$(rss "$run_pid")
 kill -TERM "$run_pid"; wait "$run_pid"
-echo "release: VmRSS ${rss_before} kB after 5 reconnections, ${rss_after} kB after $reconnects more:" \
-  "$(( (rss_after - rss_before) * 1024 / reconnects )) bytes per reconnection"
+echo "release: $(( (rss_after - rss_before) * 1024 / reconnects )) bytes of VmRSS per reconnection" \
+  "(${rss_before} -> ${rss_after} kB over $reconnects)"
 
 [ -n "$sanitize_binary" ] || exit 0
 # The sanitizer build: LeakSanitizer's total at exit, Sofia's leak unsuppressed.
