@@ -44,7 +44,20 @@ void LineDriver::apply_one(const engine::Action& action) {
   } else if (auto* event = std::get_if<engine::Event>(&action)) {
     if (std::holds_alternative<engine::TestCallFinished>(event->what)) end_call();
     observer_.on_event(line_.settings, *event);
+  } else if (auto* ended = std::get_if<engine::EndDialog>(&action)) {
+    end_dialog(ended->dialog);
   }
+}
+
+/// A dialog the engine is done with (a failback probe's, the registration
+/// a failback replaced): its Call-ID and tag go, and the agent drops what
+/// it kept under that Call-ID.
+void LineDriver::end_dialog(engine::DialogId dialog) {
+  if (call_dialog_ == dialog) return end_call();
+  auto found = dialogs_.find(dialog);
+  if (found == dialogs_.end()) return;
+  agent_.end_call(found->second.call_id);
+  dialogs_.erase(found);
 }
 
 bool LineDriver::call_method(engine::Method method) {
