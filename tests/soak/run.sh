@@ -45,7 +45,9 @@ sleep 1
 
 config="$work/sipsentry.yaml"
 {
-  fast_config_head "{listen: \"127.0.0.1:$metrics_port\"}"
+  # Failback every second: each probe is a dialog of its own, whose memory
+  # once stayed for good (257 bytes a probe).
+  fast_config_head "{listen: \"127.0.0.1:$metrics_port\"}" | sed 's/^  failback: .*/  failback: {interval: 1s}/'
   for n in $(seq 1 "$lines"); do
     primary=$hostile_port
     [ $((n % 2)) -eq 0 ] && primary=$flapping_port
@@ -58,8 +60,9 @@ sipsentry_pid=$!
 started_pids="$started_pids $sipsentry_pid"
 
 samples="$work/samples"
+total() { grep -E "^$1[{ ]" "$work/metrics" | awk '{s += $NF} END {print s + 0}'; }
 echo "soak: $lines lines, $minutes min, a sample every $interval s (pid $sipsentry_pid)"
-echo "elapsed_s  rss_kb  fds"
+echo "elapsed_s  rss_kb  fds  requests  failback_probes"
 deadline=$(( $(date +%s) + minutes * 60 ))
 started=$(date +%s)
 while [ "$(date +%s)" -lt "$deadline" ]; do
@@ -70,11 +73,15 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$sipsentry_pid/status")
   fds=$(ls "/proc/$sipsentry_pid/fd" | wc -l)
   elapsed=$(( $(date +%s) - started ))
-  printf '%9s  %6s  %3s\n' "$elapsed" "$rss" "$fds" | tee -a "$samples"
+  curl -sf "http://127.0.0.1:$metrics_port/metrics" >"$work/metrics"
+  requests=$(total sipsentry_requests_total)
+  probes=$(total sipsentry_failback_probes_total)
+  printf '%9s  %6s  %3s  %8s  %15s\n' "$elapsed" "$rss" "$fds" "$requests" "$probes"
+  printf '%s %s %s\n' "$elapsed" "$rss" "$fds" >>"$samples"
 done
 curl -sf "http://127.0.0.1:$metrics_port/metrics" >"$work/metrics"
 echo "dropped: $(grep -E '^sipsentry_sip_messages_dropped_total' "$work/metrics" | tr '\n' ' ')"
-echo "failovers: $(grep -E '^sipsentry_failovers_total' "$work/metrics" | awk '{s += $NF} END {print s + 0}')"
+echo "failovers: $(total sipsentry_failovers_total), failbacks: $(total sipsentry_failbacks_total)"
 
 python3 - "$samples" "$minutes" <<'PY'
 import statistics, sys
