@@ -14,6 +14,9 @@ LineDriver::~LineDriver() {
   for (const auto& [id, timer] : timers_) agent_.cancel_timer(timer);
   for (const auto& [id, request] : requests_) agent_.abandon(request);
   end_call();
+  // A line removed or restarted by a reload: what the agent still keeps under
+  // its Call-IDs (a challenge never answered) goes with it.
+  for (const auto& [dialog, identity] : dialogs_) agent_.end_call(identity.call_id);
 }
 
 void LineDriver::start() {

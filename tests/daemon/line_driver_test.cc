@@ -63,5 +63,16 @@ TEST(LineDriver, FailedFailbackProbesLeaveNoCallIdBehind) {
   EXPECT_EQ(driver.dialogs(), 2u);  // the primary's first registration and the backup's
 }
 
+TEST(LineDriver, ALineThatGoesEndsItsRegistrationsCallIds) {
+  EndingAgent agent;
+  NoObserver observer;
+  {
+    LineDriver driver(agent, two_servers(), observer);
+    driver.start();
+    agent.answer(0, 401);  // challenged, and removed by a reload before it answers
+  }
+  EXPECT_TRUE(agent.ended.contains(agent.sent().at(0).request.call_id));
+}
+
 }  // namespace
 }  // namespace sipsentry::daemon
