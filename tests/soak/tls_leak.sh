@@ -94,14 +94,20 @@ echo "release: $(( (rss_after - rss_before) * 1024 / reconnects )) bytes of VmRS
 # The sanitizer build: LeakSanitizer's total at exit, Sofia's leak unsuppressed.
 export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0
 export LSAN_OPTIONS=suppressions=/dev/null
-leaked() {  # leaked N: bytes LeakSanitizer reports after N reconnections
+# leaked N: LeakSanitizer's bytes after N reconnections, in $leaked_bytes.
+# Not in a $(...) subshell: the registrars it restarts must be in this
+# shell's $started_pids for the cleanup to stop them.
+leaked() {
   run_sipsentry "$sanitize_binary" "$work/sanitize-$1.log"
-  reconnect "$work/sanitize-$1.log" "$1" >&2 || exit 1
+  reconnect "$work/sanitize-$1.log" "$1" || exit 1
   kill -TERM "$run_pid"; wait "$run_pid"
-  sed -n 's/^SUMMARY: AddressSanitizer: \([0-9]*\) byte.*/\1/p' "$work/sanitize-$1.log" | grep . || echo 0
+  leaked_bytes=$(sed -n 's/^SUMMARY: AddressSanitizer: \([0-9]*\) byte.*/\1/p' "$work/sanitize-$1.log")
+  leaked_bytes=${leaked_bytes:-0}
 }
-one=$(leaked 1)
-many=$(leaked "$reconnects")
+leaked 1
+one=$leaked_bytes
+leaked "$reconnects"
+many=$leaked_bytes
 echo "sanitize: LeakSanitizer $one bytes leaked after 1 reconnection, $many after $reconnects:" \
   "$(( (many - one) / (reconnects - 1) )) bytes per reconnection"
 grep -h -A3 "^Direct leak\|^Indirect leak" "$work/sanitize-$reconnects.log" | grep -E "leak of|#[0-9] " | head -n 40
