@@ -15,7 +15,8 @@ cmake --build "$build_dir" --parallel "$(nproc)"
 
 [ "${SIPSENTRY_SANITIZE:-1}" = 0 ] && exit 0
 # The unit tests only: they are deterministic, where the integration tests'
-# timing tolerances are not meant for a binary slowed down by the sanitizers.
+# timing tolerances are not meant for a binary slowed down by the sanitizers;
+# and the hostile-server test (label sanitize), made for this build.
 sanitize_dir=${build_dir}-sanitize
 cmake -S . -B "$sanitize_dir" -DCMAKE_BUILD_TYPE=Debug -DSIPSENTRY_SANITIZE=ON
 cmake --build "$sanitize_dir" --parallel "$(nproc)" --target \
@@ -23,4 +24,4 @@ cmake --build "$sanitize_dir" --parallel "$(nproc)" --target \
 export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-(cd "$sanitize_dir" && ctest --output-on-failure --parallel "$(nproc)" -L unit -E '^(man|alerts|packaging)\.')
+(cd "$sanitize_dir" && ctest --output-on-failure --parallel "$(nproc)" -L '^(unit|sanitize)$' -E '^(man|alerts|packaging)\.')

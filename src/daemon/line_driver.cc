@@ -14,6 +14,9 @@ LineDriver::~LineDriver() {
   for (const auto& [id, timer] : timers_) agent_.cancel_timer(timer);
   for (const auto& [id, request] : requests_) agent_.abandon(request);
   end_call();
+  // A line removed or restarted by a reload: what the agent still keeps under
+  // its Call-IDs (a challenge never answered) goes with it.
+  for (const auto& [dialog, identity] : dialogs_) agent_.end_call(identity.call_id);
 }
 
 void LineDriver::start() {
@@ -44,7 +47,20 @@ void LineDriver::apply_one(const engine::Action& action) {
   } else if (auto* event = std::get_if<engine::Event>(&action)) {
     if (std::holds_alternative<engine::TestCallFinished>(event->what)) end_call();
     observer_.on_event(line_.settings, *event);
+  } else if (auto* ended = std::get_if<engine::EndDialog>(&action)) {
+    end_dialog(ended->dialog);
   }
+}
+
+/// A dialog the engine is done with (a failback probe's, the registration
+/// a failback replaced): its Call-ID and tag go, and the agent drops what
+/// it kept under that Call-ID.
+void LineDriver::end_dialog(engine::DialogId dialog) {
+  if (call_dialog_ == dialog) return end_call();
+  auto found = dialogs_.find(dialog);
+  if (found == dialogs_.end()) return;
+  agent_.end_call(found->second.call_id);
+  dialogs_.erase(found);
 }
 
 bool LineDriver::call_method(engine::Method method) {

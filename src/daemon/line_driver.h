@@ -28,6 +28,8 @@ class LineDriver {
   /// Places one test call now (the line must have a test_call).
   void place_test_call();
   const engine::LineEngine& engine() const { return engine_; }
+  /// Dialogs with a Call-ID and tag made for them (bounded like the engine's).
+  size_t dialogs() const { return dialogs_.size(); }
   const config::LineConfig& line() const { return line_; }
 
  private:
@@ -48,6 +50,7 @@ class LineDriver {
   Identity identity_of(engine::DialogId dialog);
   static bool call_method(engine::Method method);
   void end_call();
+  void end_dialog(engine::DialogId dialog);
 
   sip::SipAgent& agent_;
   config::LineConfig line_;

@@ -87,7 +87,14 @@ struct CancelTimer {
   TimerId id{};
 };
 
-using Action = std::variant<SendRequest, AbandonRequest, StartTimer, CancelTimer, Event>;
+/// The dialog is over and its number is never used again: the adapter may
+/// forget its Call-ID, tag and any challenge kept for it. Without this every
+/// failback probe and test call (each a new dialog) would stay for good.
+struct EndDialog {
+  DialogId dialog{};
+};
+
+using Action = std::variant<SendRequest, AbandonRequest, StartTimer, CancelTimer, Event, EndDialog>;
 using Actions = std::vector<Action>;
 
 const char* to_string(TimerKind kind);

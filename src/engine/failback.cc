@@ -18,8 +18,10 @@ void LineEngine::on_failback_timer() {
 
 void LineEngine::on_failback_outcome(const Pending& request, const Verdict& verdict,
                                      const Outcome& outcome) {
-  if (!current_ || *current_ == 0) return;
+  // A probe that does not become the primary's registration ends its dialog.
+  if (!current_ || *current_ == 0) return end_dialog(request.dialog);
   if (verdict.kind != Verdict::Kind::kSuccess) {
+    end_dialog(request.dialog);
     bool unavailable = verdict.kind == Verdict::Kind::kUnavailable;
     emit(FailbackProbe{
         unavailable ? FailbackProbe::Result::kUnavailable : FailbackProbe::Result::kRejected,
@@ -32,6 +34,9 @@ void LineEngine::on_failback_outcome(const Pending& request, const Verdict& verd
   emit(FailbackProbe{FailbackProbe::Result::kSuccess, std::nullopt});
   abandon(Purpose::kRefresh);
   abandon(Purpose::kKeepalive);
+  // The probe's dialog is the primary's registration from now on; the one
+  // the line had there before failing over is over.
+  if (server_dialogs_[0] && *server_dialogs_[0] != request.dialog) end_dialog(*server_dialogs_[0]);
   registered_on(0, request.dialog, outcome, false);
   emit(Failback{backup, 0});
   if (settings_.failback.unregister_previous)

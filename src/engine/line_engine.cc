@@ -225,8 +225,16 @@ void LineEngine::abandon(Purpose purpose) {
     }
     out_.push_back(AbandonRequest{it->first});
     cancel_timer(TimerKind::kBudget, it->first);
+    // A failback probe's dialog is its own: nothing else will use it.
+    if (purpose == Purpose::kFailbackProbe) end_dialog(it->second.dialog);
     it = pending_.erase(it);
   }
+}
+
+void LineEngine::end_dialog(DialogId dialog) {
+  if (dialog == kOneOff) return;
+  cseqs_.erase(dialog);
+  out_.push_back(EndDialog{dialog});
 }
 
 void LineEngine::start_timer(TimerKind kind, Millis delay, uint64_t key) {

@@ -47,6 +47,9 @@ class LineEngine {
   bool stopped() const { return stopped_; }
   /// Requests sent and not yet finished (answered, failed or abandoned).
   size_t requests_in_flight() const { return pending_.size(); }
+  /// Dialogs whose CSeq the engine keeps: at most one a server, plus a
+  /// failback probe and a test call in progress, however long it runs.
+  size_t dialogs() const { return cseqs_.size(); }
   /// Until when servers[index] may only be sent the line's own register walk.
   Millis retry_after_until(size_t index) const { return embargo_until_.at(index); }
 
@@ -107,6 +110,8 @@ class LineEngine {
   }
   void set_state(LineState state, std::optional<Reason> reason = {});
   DialogId new_dialog() { return next_dialog_++; }
+  /// Forgets a dialog that is over and tells the adapter (EndDialog).
+  void end_dialog(DialogId dialog);
   void send_ack(size_t server, DialogId dialog);
   DialogId registration_dialog(size_t server);
   BudgetKind list_budget(size_t server) const;

@@ -119,6 +119,7 @@ void LineEngine::end_call(std::string result) {
                         call_->answered, call_->cancelled});
   cancel_timer(TimerKind::kRingTimeout);
   cancel_timer(TimerKind::kCallHold);
+  end_dialog(call_->dialog);
   call_.reset();
 }
 

@@ -22,6 +22,9 @@ class ChallengeStore {
   /// challenge is answered once: it is forgotten here.
   msg_header_t* answer(const std::string& call_id, const Credentials& credentials,
                        const char* method, const std::string& request_uri, su_home_t* home);
+  /// Drops the challenge kept for `call_id`, if any (its dialog is over: a
+  /// challenge that was never answered would otherwise stay for good).
+  void forget(const std::string& call_id) { challenges_.erase(call_id); }
   size_t size() const { return challenges_.size(); }
 
  private:

@@ -105,8 +105,9 @@ class SipAgent {
   /// through the server it names; a CANCEL cancels the call's INVITE in
   /// progress.
   virtual RequestId send(const OutgoingRequest& request, Listener listener) = 0;
-  /// The test call on `call_id` is over: its dialog is forgotten and its
-  /// RTP port closed. Unknown Call-IDs are ignored.
+  /// The dialog on `call_id` is over: a test call's dialog is forgotten and
+  /// its RTP port closed, and a digest challenge still kept for the Call-ID
+  /// is dropped. Unknown Call-IDs are ignored.
   virtual void end_call(const std::string& call_id) = 0;
   /// Forgets request `id`: its listener never runs again. Unknown ids are ignored.
   virtual void abandon(RequestId id) = 0;

@@ -29,7 +29,10 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   bool start(const AgentOptions& options, std::string& error);
 
   RequestId send(const OutgoingRequest& request, Listener listener) override;
-  void end_call(const std::string& call_id) override { calls_.erase(call_id); }
+  void end_call(const std::string& call_id) override {
+    calls_.erase(call_id);
+    challenges_.forget(call_id);
+  }
   void abandon(RequestId id) override;
   void run_until(const std::function<bool()>& finished) override { loop_->run_until(finished); }
   engine::Millis now() const override { return loop_->now(); }

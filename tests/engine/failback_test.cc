@@ -152,5 +152,35 @@ TEST(Failback, DisabledNeverProbes) {
   EXPECT_EQ(line.driver.engine().registered_server(), 1u);
 }
 
+// Found by the hostile-server soak: every probe was a new dialog the engine
+// (and the daemon, which gives each a Call-ID) kept for good, ~257 bytes of
+// RSS a probe. A probe that fails ends its dialog.
+TEST(Failback, FailedProbesDoNotAccumulateDialogs) {
+  OnBackup line;
+  line.servers.answer(0, 403);
+  line.driver.advance_to(100 * 1800s + 1s);
+  EXPECT_EQ(events_of<FailbackProbe>(line.driver).size(), 100u);
+  EXPECT_EQ(line.driver.engine().registered_server(), 1u);
+  // The primary's first registration and the backup's; no probe's.
+  EXPECT_EQ(line.driver.engine().dialogs(), 2u);
+}
+
+// A successful probe's dialog becomes the primary's registration; the one
+// the primary had before the failover is over. Failing over and back a
+// hundred times keeps one dialog a server.
+TEST(Failback, FailoverAndFailbackCyclesKeepOneDialogAServer) {
+  OnBackup line;
+  for (int cycle = 1; cycle <= 100; ++cycle) {
+    line.servers.answer(0, 200);
+    line.driver.advance_to(line.driver.timer_due({TimerKind::kFailback}).value() + 1ms);
+    ASSERT_EQ(line.driver.engine().registered_server(), 0u) << "cycle " << cycle;
+    line.servers.answer(0, 503);
+    line.driver.advance_to(line.driver.timer_due({TimerKind::kRefresh}).value() + 1ms);
+    ASSERT_EQ(line.driver.engine().registered_server(), 1u) << "cycle " << cycle;
+  }
+  EXPECT_EQ(events_of<Failback>(line.driver).size(), 100u);
+  EXPECT_EQ(line.driver.engine().dialogs(), 2u);
+}
+
 }  // namespace
 }  // namespace sipsentry::engine

@@ -76,6 +76,15 @@ TEST(TestCall, CallsAreScheduledEveryInterval) {
   EXPECT_EQ(send_times(line.driver, 0, Method::kInvite), (Times{15min, 30min}));
 }
 
+// Each call is a new dialog: once it is over the engine keeps no CSeq for
+// it (a day of calls every 15 minutes leaves only the registration's).
+TEST(TestCall, FinishedCallsDoNotAccumulateDialogs) {
+  Calling line;
+  line.driver.advance_to(24h + 1min);
+  EXPECT_EQ(send_times(line.driver, 0, Method::kBye).size(), 96u);
+  EXPECT_EQ(line.driver.engine().dialogs(), 1u);
+}
+
 TEST(TestCall, UnavailableServerMakesTheLineRegisterOnTheNextThenInviteThroughIt) {
   Calling line;
   line.servers.silent(0);
