@@ -11,6 +11,7 @@ PACKAGES="
   kamailio kamailio-tls-modules sip-tester prometheus openssl
   procps iproute2 curl python3 python3-yaml man-db groff-base dpkg-dev strace
   systemd lintian jq bc
+  clang-14 libclang-rt-14-dev
 "
 
 missing=""
