@@ -38,6 +38,8 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 failed=0
 for target in $targets; do
   work=$build_dir/fuzz-work/$target
+  # The corpus carries over from run to run; the findings are this run's.
+  rm -rf "$work/findings"
   mkdir -p "$work/corpus" "$work/findings"
   cp "$source_dir/tests/fuzz/corpus/$target"/* "$work/corpus/"
   # The loader's seeds are also the example configurations and the test data.
