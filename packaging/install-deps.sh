@@ -12,6 +12,7 @@ PACKAGES="
   procps iproute2 curl python3 python3-yaml man-db groff-base dpkg-dev strace
   systemd lintian jq bc
   nftables
+  clang-14 libclang-rt-14-dev
 "
 
 missing=""

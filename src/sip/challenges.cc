@@ -27,7 +27,7 @@ msg_header_t* ChallengeStore::answer(const std::string& call_id, const Credentia
   if (auc_challenge(&client, home, challenge.auth, answer_class) < 0) return nullptr;
   auc_all_credentials(&client, nullptr, nullptr, credentials.user.c_str(),
                       credentials.password.c_str());
-  url_t* url = url_hdup(home, URL_STRING_MAKE(request_uri.c_str())->us_url);
+  url_t* url = url_make(home, request_uri.c_str());
   msg_header_t* headers = nullptr;
   if (auc_authorization_headers(&client, home, method, url, nullptr, &headers) < 0) return nullptr;
   return headers;

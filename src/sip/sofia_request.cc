@@ -233,7 +233,7 @@ void SofiaRequest::on_final(int status, sip_t const* response) {
     context_.report(*this, make_report(RequestReport::Kind::kConnected));
     if (!context_.wanted(*this)) return;
   }
-  url_t* contact = url_hdup(home_.get(), URL_STRING_MAKE(contact_uri().c_str())->us_url);
+  url_t* contact = url_make(home_.get(), contact_uri().c_str());
   std::optional<engine::Outcome> outcome = outcome_of(status, response, contact);
   if (!outcome) {
     // A status that means nothing is dropped and counted, never acted on:

@@ -12,12 +12,26 @@ std::optional<engine::Transport> transport_named(std::string_view name) {
   return std::nullopt;
 }
 
+/// A host as RFC 3261 writes it: a name or an IPv4 address (letters, digits,
+/// '-' and '.'), or an IPv6 reference in brackets. Anything else (a second
+/// '@', a space, a '?') would reach Sofia-SIP as part of the route URI and
+/// be read there as something else than the host the operator was shown.
+bool valid_host(std::string_view host) {
+  if (host.starts_with('['))
+    return host.size() > 2 && host.ends_with(']') &&
+           host.substr(1, host.size() - 2).find_first_not_of("0123456789abcdefABCDEF:.") ==
+               std::string_view::npos;
+  return host.find_first_not_of(
+             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") ==
+         std::string_view::npos;
+}
+
 /// Splits "host[:port]" (host may be "[v6]") into the target.
 bool parse_host_port(std::string_view text, Target& target) {
   size_t host_end = text.starts_with('[') ? text.find(']') + 1 : text.find(':');
   if (text.starts_with('[') && host_end == 0) return false;  // no closing bracket
   target.host = std::string(text.substr(0, host_end));
-  if (target.host.empty()) return false;
+  if (target.host.empty() || !valid_host(target.host)) return false;
   if (host_end >= text.size()) return true;  // no port: the transport's default
   if (text[host_end] != ':') return false;
   std::string_view port = text.substr(host_end + 1);

@@ -84,14 +84,14 @@ TEST(ResponseReaderTest, TheGrantedExpiryIsOurBindingsNotAnotherDevicesOfTheSame
                      "Contact: <sip:1001@127.0.0.1:5070;transport=udp>;expires=45\r\n"
                      "Expires: 3600\r\n"));
   HomePtr home = new_home();
-  url_t* ours = url_hdup(home.get(), URL_STRING_MAKE("sip:1001@127.0.0.1:5070")->us_url);
+  url_t* ours = url_make(home.get(), "sip:1001@127.0.0.1:5070");
   EXPECT_EQ(outcome_of(200, ok.sip(), ours)->expires, Millis(45'000));
 }
 
 TEST(ResponseReaderTest, WithoutOurBindingTheExpiresHeaderCounts) {
   Parsed ok(response("200 OK", "Expires: 300\r\n"));
   HomePtr home = new_home();
-  url_t* ours = url_hdup(home.get(), URL_STRING_MAKE("sip:1001@127.0.0.1:5070")->us_url);
+  url_t* ours = url_make(home.get(), "sip:1001@127.0.0.1:5070");
   EXPECT_EQ(outcome_of(200, ok.sip(), ours)->expires, Millis(300'000));
 }
 
@@ -101,7 +101,7 @@ TEST(ResponseReaderTest, WithoutOurBindingTheExpiresHeaderCounts) {
 /// Our binding, as REGISTER's Contact names it.
 class Binding {
  public:
-  Binding() : url_(url_hdup(home_.get(), URL_STRING_MAKE("sip:1001@127.0.0.1:5070")->us_url)) {}
+  Binding() : url_(url_make(home_.get(), "sip:1001@127.0.0.1:5070")) {}
   url_t const* url() const { return url_; }
 
  private:

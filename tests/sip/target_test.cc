@@ -47,6 +47,19 @@ TEST(Target, MistakesAreExplained) {
   EXPECT_EQ(rejected("sip::5060"), "'sip::5060' has no valid host and port");
 }
 
+// Found by the duration_uri fuzz target: "sip:1040@pbx.example.com@x" was
+// host "pbx.example.com@x", whose route URI Sofia-SIP reads as host "x".
+TEST(Target, AHostIsANameAnAddressOrABracketedIpv6Address) {
+  EXPECT_NE(rejected("sip:1040@pbx.example.com@evil.example.com:5060"), "");
+  EXPECT_NE(rejected("sip:pbx example.com"), "");
+  EXPECT_NE(rejected("sip:pbx.example.com?x=y"), "");
+  EXPECT_NE(rejected("sip:[::1;x]:5060"), "");
+  EXPECT_NE(rejected("sip:[]:5060"), "");
+  EXPECT_EQ(parsed("sip:pbx-1.example.com:5062"),
+            (Target{"pbx-1.example.com", 5062, Transport::kUdp}));
+  EXPECT_EQ(parsed("sip:[2001:db8::a]"), (Target{"[2001:db8::a]", 5060, Transport::kUdp}));
+}
+
 TEST(Target, RouteUriNamesTheTransport) {
   EXPECT_EQ((Target{"192.0.2.10", 5060, Transport::kTcp}).route_uri(),
             "sip:192.0.2.10:5060;transport=tcp");
