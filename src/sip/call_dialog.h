@@ -25,6 +25,7 @@ struct CallDialog {
   // The agent and server that carried the last INVITE: its ACK goes the same way.
   StackAgent* invite_stack = nullptr;
   Target invite_server{};
+  std::string invite_address{};  // the address invite_server's name resolved to
   // From the 2xx: empty until the call is answered.
   std::string to_tag{};
   std::string remote_target{};         // the 2xx's Contact: ACK's and BYE's Request-URI

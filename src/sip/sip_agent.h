@@ -30,8 +30,11 @@ struct TlsPolicy {
 
 struct AgentOptions {
   std::string bind = "0.0.0.0:0";  // "HOST:PORT"; port 0: any free port
-  std::string resolv_conf{};       // DNS configuration; empty: /etc/resolv.conf
-  LogSink log{};                   // where warnings and Sofia's diagnostics go; null: nowhere
+  std::string resolv_conf{};       // NTA's DNS configuration (TLS names); empty: /etc/resolv.conf
+  /// "IP:PORT" of the one DNS server sipsentry's resolver asks, instead of
+  /// /etc/resolv.conf's: for tests, with a DNS server on a loopback port.
+  std::string dns_server{};
+  LogSink log{};  // where warnings and Sofia's diagnostics go; null: nowhere
 };
 
 /// Digest credentials, used only to answer a 401/407.
@@ -44,6 +47,9 @@ struct Credentials {
 struct OutgoingRequest {
   engine::Method method = engine::Method::kOptions;
   Target target;
+  /// The numeric address the adapter resolved `target.host` to (the route
+  /// URI's host); empty: the host itself. Set by the adapter, not the caller.
+  std::string address{};
   std::string user = "sipsentry";  // From/To user (and Contact user for REGISTER)
   std::string domain;              // From/To domain; empty: the target's host
   std::string call_id{};           // empty: a fresh one, for this request alone
@@ -63,6 +69,13 @@ struct OutgoingRequest {
   bool authorize = false;
   /// The probe's way: answer one challenge to this request by itself.
   bool answer_challenge = false;
+
+  /// Where the request is sent: the target, with its resolved address.
+  Target route_target() const {
+    Target route = target;
+    if (!address.empty()) route.host = address;
+    return route;
+  }
 };
 
 /// Something that happened to a request.

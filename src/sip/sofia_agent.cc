@@ -6,7 +6,10 @@
 #include <set>
 #include <vector>
 
+#include "resolve/resolver.h"
 #include "sip/event_loop.h"
+#include "sip/loop_hooks.h"
+#include "sip/name_route.h"
 #include "sip/sofia_log.h"
 #include "sip/sofia_request.h"
 #include "sip/stack_lifetime.h"
@@ -66,8 +69,11 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   struct Entry {
     std::unique_ptr<SofiaRequest> request;
     Listener listener;
+    resolve::Resolver::LookupId lookup = 0;  // its target's name being resolved; 0: none
   };
 
+  void resolve_then_start(RequestId id, const OutgoingRequest& request);
+  void start_request(RequestId id, const OutgoingRequest& request);
   StackAgent* stack_for(const OutgoingRequest& request, std::string& error);
   StackAgent* profile_stack(const OutgoingRequest& request, std::string& error);
   bool prepare_invite(RequestId id, const OutgoingRequest& request, StackAgent& stack,
@@ -82,6 +88,8 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   AgentOptions options_;
   // Declared in the order they are built: destroyed requests first, loop last.
   std::unique_ptr<EventLoop> loop_;
+  std::unique_ptr<SofiaLoopHooks> loop_hooks_;
+  std::unique_ptr<resolve::Resolver> resolver_;  // every name a request goes to
   std::unique_ptr<StackAgent> listener_;  // bound to options.bind; its address is the Contact
   std::map<decltype(StackProfile{}.key()), std::unique_ptr<StackAgent>> stacks_;
   ChallengeStore challenges_;
@@ -102,6 +110,9 @@ bool SofiaAgent::start(const AgentOptions& options, std::string& error) {
   route_sofia_log(options.log);
   loop_ = EventLoop::create(error);
   if (!loop_) return false;
+  loop_hooks_ = std::make_unique<SofiaLoopHooks>(*loop_);
+  resolver_ = resolve::Resolver::create(*loop_hooks_, {.server = options.dns_server}, error);
+  if (!resolver_) return false;
   listener_ = StackAgent::create(loop_->root(), options.bind, StackProfile{}, options, error);
   return listener_ != nullptr;
 }
@@ -132,24 +143,59 @@ SipAgent::RequestId SofiaAgent::send(const OutgoingRequest& request, Listener li
     send_ack(id, request);
     return id;
   }
-  Entry& entry = requests_[id] = Entry{nullptr, std::move(listener)};
+  requests_[id] = Entry{nullptr, std::move(listener)};
+  if (resolves_first(request))
+    resolve_then_start(id, request);
+  else
+    start_request(id, request);
+  return id;
+}
+
+/// Resolves the target's name (/etc/hosts, then DNS) within the request's
+/// budget, then sends to the address; a name that does not resolve, or a
+/// DNS server that does not answer in time, is `dns` (spec.md §2).
+void SofiaAgent::resolve_then_start(RequestId id, const OutgoingRequest& request) {
+  const std::string& name = request.target.host;
+  requests_[id].lookup = resolver_->addresses(
+      name, resolution_deadline(request.budget),
+      [this, id, request](const resolve::Answer<resolve::Address>& answer) {
+        auto found = requests_.find(id);
+        if (found == requests_.end()) return;
+        found->second.lookup = 0;
+        std::optional<std::string> address = route_host(answer.records);
+        if (!answer.ok() || !address) {
+          std::string why =
+              std::string(to_string(answer.failure.value_or(resolve::Failure::kNoRecords)));
+          RequestReport report{.kind = RequestReport::Kind::kFinal,
+                               .outcome = engine::Outcome::failure(engine::TransportError::kDns),
+                               .phrase = "cannot resolve " + request.target.host + ": " + why};
+          return deliver(id, report);
+        }
+        OutgoingRequest routed = request;
+        routed.address = *address;
+        start_request(id, routed);
+      });
+}
+
+/// Sends the request to its route (an address, or a host NTA resolves).
+void SofiaAgent::start_request(RequestId id, const OutgoingRequest& request) {
+  Entry& entry = requests_[id];
   std::string error;
   StackAgent* stack = stack_for(request, error);
   if (!stack ||
       (request.method == engine::Method::kInvite && !prepare_invite(id, request, *stack, error))) {
     refuse(id, request, error);
-    return id;
+    return;
   }
   entry.request = std::make_unique<SofiaRequest>(*this, *stack, id, request);
   if (!entry.request->start()) {
     refuse(id, request, "Sofia-SIP could not build the request");
-    return id;
+    return;
   }
   if (entry.request->awaiting_connection()) {
     connecting_.insert(id);
     watch_connections();
   }
-  return id;
 }
 
 /// The call's RTP port and SDP offer, made with its first INVITE and kept
@@ -168,6 +214,7 @@ bool SofiaAgent::prepare_invite(RequestId id, const OutgoingRequest& request, St
   call.invite = id;
   call.invite_stack = &stack;
   call.invite_server = request.target;
+  call.invite_address = request.address;
   return true;
 }
 
@@ -178,7 +225,9 @@ void SofiaAgent::send_ack(RequestId id, const OutgoingRequest& request) {
   CallDialog* call = call_dialog(request.call_id);
   std::string why = "no answered call on its Call-ID";
   if (call && call->answered() && call->invite_stack) {
-    SofiaRequest ack(*this, *call->invite_stack, id, request);
+    OutgoingRequest routed = request;  // through the INVITE's server, at its address
+    if (request.target == call->invite_server) routed.address = call->invite_address;
+    SofiaRequest ack(*this, *call->invite_stack, id, routed);
     if (ack.start()) return;  // NTA keeps the ACK after `ack` lets go of it
     why = "Sofia-SIP could not build it";
   }
@@ -210,6 +259,7 @@ void SofiaAgent::abandon(RequestId id) {
   connecting_.erase(id);
   auto found = requests_.extract(id);
   if (found.empty()) return;
+  if (found.mapped().lookup) resolver_->cancel(found.mapped().lookup);
   // Destroyed once the callbacks on the stack have returned.
   auto retired = std::make_shared<Entry>(std::move(found.mapped()));
   after_callbacks([retired] {});

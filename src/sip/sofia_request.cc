@@ -108,7 +108,7 @@ bool SofiaRequest::create_transaction(msg_header_t* authorization) {
   if (request_.method == Method::kCancel) return cancel_invite();
   std::string from = "<sip:" + request_.user + "@" + request_.domain + ">;tag=" + request_.from_tag;
   std::string to = to_header();
-  std::string route = request_.target.route_uri();
+  std::string route = request_.route_target().route_uri();
   std::string uri = request_uri();
   std::string contact = "<" + contact_uri() + ">";
   std::string expires = request_.expires ? std::to_string(request_.expires->count() / 1000) : "";
