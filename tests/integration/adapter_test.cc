@@ -74,9 +74,7 @@ TEST_F(AdapterTest, AClosedTcpPortIsTcpRefusedAtOnce) {
 
 TEST_F(AdapterTest, ANameThatDoesNotResolveIsDns) {
   // The resolver asks a closed port on loopback, never the network.
-  std::string resolv_conf = scratch_.file("resolv.conf");
-  write_file(resolv_conf, "nameserver 127.0.0.1\nport " + std::to_string(free_port()) + "\n");
-  agent_ = make_agent({.resolv_conf = resolv_conf});
+  agent_ = make_agent({.dns_server = "127.0.0.1:" + std::to_string(free_port())});
   sip::OutgoingRequest request = options_to(5060, engine::Transport::kUdp);
   request.target.host = "no-such-host.invalid";
   sip::RequestReport report = send(request);
