@@ -13,6 +13,7 @@ PACKAGES="
   systemd lintian jq bc
   nftables
   clang-14 libclang-rt-14-dev
+  libc-ares-dev dnsmasq-base
 "
 
 missing=""
