@@ -29,9 +29,11 @@ struct TlsPolicy {
 };
 
 struct AgentOptions {
-  std::string bind = "0.0.0.0:0";  // "HOST:PORT"; port 0: any free port
-  std::string resolv_conf{};       // DNS configuration; empty: /etc/resolv.conf
-  LogSink log{};                   // where warnings and Sofia's diagnostics go; null: nowhere
+  // "HOST:PORT" each ("[::1]:0" for IPv6); port 0: any free port. One
+  // address of each family reaches IPv4 and IPv6 servers from one process.
+  std::vector<std::string> bind = {"0.0.0.0:0", "[::]:0"};
+  std::string resolv_conf{};  // DNS configuration; empty: /etc/resolv.conf
+  LogSink log{};              // where warnings and Sofia's diagnostics go; null: nowhere
 };
 
 /// Digest credentials, used only to answer a 401/407.
