@@ -39,6 +39,19 @@ std::unique_ptr<StackAgent> StackAgent::create(su_root_t* root,
                                                const StackProfile& profile,
                                                const AgentOptions& options, std::string& error) {
   if (binds.empty()) return (error = "no address to bind SIP to"), nullptr;
+  // IPv6 first: NTA (Sofia-SIP 1.12) sends a UDP request to an IPv6 server
+  // from its first UDP transport when that one is IPv4, and fails with
+  // EAFNOSUPPORT; with the IPv6 transport first, both families go out right.
+  std::vector<std::string> ordered = binds;
+  std::ranges::stable_partition(ordered, [](const std::string& b) { return b.starts_with('['); });
+  return create_ordered(root, ordered, profile, options, error);
+}
+
+std::unique_ptr<StackAgent> StackAgent::create_ordered(su_root_t* root,
+                                                       const std::vector<std::string>& binds,
+                                                       const StackProfile& profile,
+                                                       const AgentOptions& options,
+                                                       std::string& error) {
   auto [host, port] = split_bind(binds.front());
   std::string url = "sip:" + host + ":" + port;
   const char* resolv_conf = options.resolv_conf.empty() ? nullptr : options.resolv_conf.c_str();

@@ -53,6 +53,11 @@ class StackAgent {
   bool add_tls(const TlsPolicy& policy, const std::string& host, const AgentOptions& options,
                std::string& error);
 
+  static std::unique_ptr<StackAgent> create_ordered(su_root_t* root,
+                                                    const std::vector<std::string>& binds,
+                                                    const StackProfile& profile,
+                                                    const AgentOptions& options,
+                                                    std::string& error);
   bool add_transports(const std::string& bind, std::string& error);
   tp_name_t const* bound(bool ipv6) const;
 
