@@ -182,7 +182,7 @@ std::pair<size_t, size_t> call_counts(const CheckReport& report) {
 }
 
 std::string address_of(const engine::Server& server) {
-  return std::string(engine::to_string(server.transport)) + " " + server.address + ":" +
+  return std::string(engine::to_string(server.transport)) + " " + server.uri_host() + ":" +
          std::to_string(server.port);
 }
 

@@ -8,6 +8,9 @@ enum ExitCode : int {
   kExitWarning = 1,   // a line only on a backup, or a server down
   kExitCritical = 2,  // a line cannot register anywhere
   kExitUsage = 3,     // the configuration or the command line is wrong
+  // Nagios' UNKNOWN too: the probe could not leave this host (no socket of
+  // the server's address family, no route), so the server's state is unknown.
+  kExitLocalError = 3,
 };
 
 }  // namespace sipsentry::cli

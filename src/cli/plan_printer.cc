@@ -120,7 +120,7 @@ void print_header(std::ostream& out, const engine::LineSettings& line, engine::S
     Millis budget =
         engine::request_budget(line.timers, line.retry, kind, engine::Method::kRegister);
     out << "  " << (i == 0 ? "primary " : "backup  ") << server.name << " "
-        << engine::to_string(server.transport) << " " << server.address << ":" << server.port
+        << engine::to_string(server.transport) << " " << server.uri_host() << ":" << server.port
         << ", REGISTER budget " << format_duration(budget) << "\n";
   }
   if (line.keepalive_interval > 0ms)

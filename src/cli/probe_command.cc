@@ -23,14 +23,18 @@ struct ProbeOptions {
   std::string domain;
   std::string timeout = "32s";  // 64*T1 with the default T1: a last server's budget
   std::string format = "text";
-  std::string bind;  // empty: loopback for a loopback target, else any address
+  std::vector<std::string> bind;  // empty: loopback for a loopback target, else any address
   std::string ca_file;
   bool insecure = false;
   bool verbose = false;
 };
 
-bool loopback(const std::string& host) {
-  return host.starts_with("127.") || host == "[::1]" || host == "localhost";
+/// Where the probe sends from when --bind is not given: the loopback of the
+/// target's family for a loopback target, else any address of both families.
+std::vector<std::string> default_bind(const std::string& host) {
+  if (host.starts_with("127.") || host == "localhost") return {"127.0.0.1:0"};
+  if (host == "[::1]") return {"[::1]:0"};
+  return {"0.0.0.0:0", "[::]:0"};
 }
 
 /// What the probe found, as operators and scripts read it.
@@ -55,8 +59,13 @@ Finding no_answer(bool stream, bool connected, engine::Millis waited) {
   return {{engine::Verdict::Kind::kUnavailable, reason}, reason.label(), 0, "no answer", waited};
 }
 
+bool local_error(const engine::Verdict& verdict) {
+  return verdict.reason.kind == engine::Reason::Kind::kLocal;
+}
+
 int exit_code_of(const engine::Verdict& verdict) {
   if (verdict.kind == engine::Verdict::Kind::kSuccess) return kExitOk;
+  if (local_error(verdict)) return kExitLocalError;
   if (verdict.kind == engine::Verdict::Kind::kUnavailable) return kExitCritical;
   return kExitWarning;
 }
@@ -70,6 +79,7 @@ void print(const ProbeOptions& options, const sip::OutgoingRequest& request,
                           {"method", method},
                           {"transport", engine::to_string(request.target.transport)},
                           {"available", available},
+                          {"local_error", local_error(finding.verdict)},
                           {"outcome", finding.outcome},
                           {"status", finding.status},
                           {"phrase", finding.phrase},
@@ -78,7 +88,9 @@ void print(const ProbeOptions& options, const sip::OutgoingRequest& request,
     return;
   }
   std::cout << method << " " << options.uri << ": ";
-  if (!available)
+  if (local_error(finding.verdict))
+    std::cout << "not sent, local error (" << finding.phrase << ")";
+  else if (!available)
     std::cout << "unavailable (" << finding.outcome << ")";
   else
     std::cout << finding.status << " " << finding.phrase;
@@ -147,8 +159,7 @@ int run_probe(const ProbeOptions& options) {
   }
   sip::AgentOptions agent_options{.bind = options.bind,
                                   .log = stderr_sink("probe", options.verbose)};
-  if (agent_options.bind.empty())
-    agent_options.bind = loopback(request->target.host) ? "127.0.0.1:0" : "0.0.0.0:0";
+  if (agent_options.bind.empty()) agent_options.bind = default_bind(request->target.host);
   auto agent = sip::SipAgent::create(agent_options, error);
   if (!agent) {
     std::cerr << "sipsentry probe: " << error << "\n";
@@ -174,9 +185,12 @@ void add_probe_command(CLI::App& app, int& exit_code) {
                     "Give up after this long (default 32s: 64*T1, a last server's budget)");
   probe->add_option("--format", options->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
-  probe->add_option(
-      "--bind", options->bind,
-      "Local SIP address (default 127.0.0.1:0 for a loopback target, else 0.0.0.0:0)");
+  probe
+      ->add_option("--bind", options->bind,
+                   "Local SIP address, or one per family with a comma (default 127.0.0.1:0 or "
+                   "[::1]:0 for a loopback target, else 0.0.0.0:0,[::]:0)")
+      ->delimiter(',')
+      ->type_name("HOST:PORT[,HOST:PORT]");
   probe->add_option("--ca-file", options->ca_file,
                     "TLS: trust the CAs in this PEM file (default: the system CA store)");
   probe->add_flag("--insecure", options->insecure,

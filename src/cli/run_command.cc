@@ -46,9 +46,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->check(host_port_check())
       ->type_name("HOST:PORT");
   run->add_option("--sip-bind", options->sip_bind,
-                  "Send SIP from here instead of the file's sip.bind")
+                  "Send SIP from here instead of the file's sip.bind (a comma between "
+                  "addresses: one per family, e.g. 0.0.0.0:0,[::]:0)")
+      ->delimiter(',')
       ->check(host_port_check())
-      ->type_name("HOST:PORT");
+      ->type_name("HOST:PORT[,HOST:PORT]");
   run->callback([options, &exit_code] { exit_code = run_daemon(*options); });
 }
 

@@ -32,7 +32,7 @@ std::string summarise(const engine::LineSettings& line) {
     auto kind = engine::budget_kind_for(i, line.servers.size());
     auto plan = engine::plan_request(line, i, engine::Method::kRegister, kind);
     out << (i ? "; " : " ") << server.name << " " << engine::to_string(server.transport) << " "
-        << server.address << ":" << server.port << " (" << (i == 0 ? "primary" : "backup")
+        << server.uri_host() << ":" << server.port << " (" << (i == 0 ? "primary" : "backup")
         << ", budget " << format_duration(plan.budget) << ", sends " << describe_sends(plan.sends)
         << ")";
   }

@@ -32,7 +32,9 @@ struct MetricsSettings {
 };
 
 struct SipSettings {
-  std::string bind = "0.0.0.0:0";  // port 0: any free port
+  // "HOST:PORT" each, one of each address family to reach IPv4 and IPv6
+  // servers ("[::]:0" for IPv6); port 0: any free port.
+  std::vector<std::string> bind = {"0.0.0.0:0", "[::]:0"};
 };
 
 /// How fast `run` starts its lines, so that thousands of lines do not

@@ -105,7 +105,7 @@ void require(YamlReader& r, const YamlNode& line, std::string_view key, const st
 
 void fill_identity_defaults(LineConfig& line) {
   engine::LineSettings& s = line.settings;
-  if (s.domain.empty() && !s.servers.empty()) s.domain = s.servers.front().address;
+  if (s.domain.empty() && !s.servers.empty()) s.domain = s.servers.front().uri_host();
   if (line.auth_user.empty()) line.auth_user = s.user;
 }
 

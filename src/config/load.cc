@@ -41,9 +41,23 @@ YamlReader::Handler into_address(YamlReader& r, std::string_view key, std::strin
   };
 }
 
-void read_address(YamlReader& r, const YamlNode& node, std::string_view section,
-                  std::string_view key, std::string& target) {
-  r.read_map(node, section, {{key, into_address(r, key, target)}});
+/// sip.bind: one "HOST:PORT", or a list of them (one per address family).
+void read_bind(YamlReader& r, const YamlNode& node, std::vector<std::string>& binds) {
+  r.read_map(node, "sip", {{"bind", [&r, &binds](const YamlNode& v) {
+                              std::vector<YamlNode> items{v};
+                              if (v.IsSequence()) {
+                                items = *r.sequence(v, "bind");
+                                if (items.empty())
+                                  r.error(v, "'bind': at least one address is needed");
+                              }
+                              std::vector<std::string> read;
+                              for (const YamlNode& item : items) {
+                                std::string one;
+                                into_address(r, "bind", one)(item);
+                                if (!one.empty()) read.push_back(one);
+                              }
+                              if (!read.empty()) binds = read;
+                            }}});
 }
 
 void read_lines(YamlReader& r, const YamlNode& node, const LineConfig& defaults,
@@ -67,40 +81,39 @@ void read_document(YamlReader& r, const YamlNode& root, const SecretSources& sec
                    Config& config) {
   std::optional<YamlNode> defaults_node;
   std::optional<YamlNode> lines_node;
-  r.read_map(
-      root, "top level",
-      {{"metrics",
-        [&](const YamlNode& v) {
-          r.read_map(v, "metrics",
-                     {{"listen", into_address(r, "listen", config.metrics.listen)},
-                      {"per_line_histograms",
-                       r.into_bool(config.metrics.per_line_histograms, "per_line_histograms")}});
-        }},
-       {"sip", [&](const YamlNode& v) { read_address(r, v, "sip", "bind", config.sip.bind); }},
-       {"log",
-        [&](const YamlNode& v) {
-          r.read_map(v, "log",
-                     {{"format",
-                       [&](const YamlNode& f) {
-                         read_one_of(r, f, "format", config.log.format, {"text", "json"});
-                       }},
-                      {"level", [&](const YamlNode& l) {
-                         read_one_of(r, l, "level", config.log.level,
-                                     {"trace", "debug", "info", "warn", "error"});
-                       }}});
-        }},
-       {"startup",
-        [&](const YamlNode& v) {
-          r.read_map(v, "startup",
-                     {{"rate",
-                       [&](const YamlNode& n) {
-                         assign(config.startup.rate, r.integer(n, "rate", 1, 100'000));
-                       }},
-                      {"jitter", r.into_duration(config.startup.jitter, "jitter")}});
-        }},
-       // Read later: defaults apply to every line, wherever they stand.
-       {"defaults", [&](const YamlNode& v) { defaults_node = v; }},
-       {"lines", [&](const YamlNode& v) { lines_node = v; }}});
+  r.read_map(root, "top level",
+             {{"metrics",
+               [&](const YamlNode& v) {
+                 r.read_map(v, "metrics",
+                            {{"listen", into_address(r, "listen", config.metrics.listen)},
+                             {"per_line_histograms", r.into_bool(config.metrics.per_line_histograms,
+                                                                 "per_line_histograms")}});
+               }},
+              {"sip", [&](const YamlNode& v) { read_bind(r, v, config.sip.bind); }},
+              {"log",
+               [&](const YamlNode& v) {
+                 r.read_map(v, "log",
+                            {{"format",
+                              [&](const YamlNode& f) {
+                                read_one_of(r, f, "format", config.log.format, {"text", "json"});
+                              }},
+                             {"level", [&](const YamlNode& l) {
+                                read_one_of(r, l, "level", config.log.level,
+                                            {"trace", "debug", "info", "warn", "error"});
+                              }}});
+               }},
+              {"startup",
+               [&](const YamlNode& v) {
+                 r.read_map(v, "startup",
+                            {{"rate",
+                              [&](const YamlNode& n) {
+                                assign(config.startup.rate, r.integer(n, "rate", 1, 100'000));
+                              }},
+                             {"jitter", r.into_duration(config.startup.jitter, "jitter")}});
+               }},
+              // Read later: defaults apply to every line, wherever they stand.
+              {"defaults", [&](const YamlNode& v) { defaults_node = v; }},
+              {"lines", [&](const YamlNode& v) { lines_node = v; }}});
   if (!root.IsMap()) return;
   LineConfig defaults;
   if (defaults_node) read_defaults(r, *defaults_node, defaults);

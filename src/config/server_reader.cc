@@ -1,6 +1,8 @@
 // A line's servers (spec.md §1): address, port, transport, expiry, name.
 #include "config/server_reader.h"
 
+#include <arpa/inet.h>
+
 #include <set>
 
 namespace sipsentry::config {
@@ -14,12 +16,30 @@ std::optional<engine::Transport> parse_transport(const std::string& text) {
   return std::nullopt;
 }
 
+/// An address with a ':' is an IPv6 address, written bare ("::1", as YAML
+/// allows) or in brackets ("[::1]", as a URI writes it); kept bare.
+void read_address(YamlReader& r, const YamlNode& node, std::string& address) {
+  std::optional<std::string> text = r.string(node, "address");
+  if (!text) return;
+  std::string bare = *text;
+  if (bare.size() > 2 && bare.starts_with('[') && bare.ends_with(']'))
+    bare = bare.substr(1, bare.size() - 2);
+  in6_addr ipv6{};
+  bool colons = bare.find_first_of(":[]") != std::string::npos;
+  if (colons && inet_pton(AF_INET6, bare.c_str(), &ipv6) != 1) {
+    r.error(node, "'address': '" + *text +
+                      "' is no IPv6 address (the port goes in 'port', not after a ':')");
+    return;
+  }
+  address = bare;
+}
+
 engine::Server read_server(YamlReader& r, const YamlNode& node) {
   engine::Server server;
   std::optional<int64_t> port;
   r.read_map(node, "servers",
              {{"name", r.into_string(server.name, "name")},
-              {"address", r.into_string(server.address, "address")},
+              {"address", [&](const YamlNode& v) { read_address(r, v, server.address); }},
               {"port", [&](const YamlNode& v) { port = r.integer(v, "port", 1, 65535); }},
               {"transport",
                [&](const YamlNode& v) {
@@ -41,7 +61,7 @@ engine::Server read_server(YamlReader& r, const YamlNode& node) {
   if (node.IsMap() && !node["address"]) r.error(node, "server is missing 'address'");
   server.port = port ? static_cast<uint16_t>(*port)
                      : (server.transport == engine::Transport::kTls ? 5061 : 5060);
-  if (server.name.empty()) server.name = server.address + ":" + std::to_string(server.port);
+  if (server.name.empty()) server.name = server.uri_host() + ":" + std::to_string(server.port);
   return server;
 }
 

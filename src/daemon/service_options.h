@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/shard.h"
 
@@ -15,7 +16,7 @@ struct ServiceOptions {
   std::string pidfile{};                 // empty: none
   std::optional<config::Shard> shard{};  // none: every line of the file
   std::string metrics_listen{};          // empty: the file's metrics.listen
-  std::string sip_bind{};                // empty: the file's sip.bind
+  std::vector<std::string> sip_bind{};   // empty: the file's sip.bind
 };
 
 }  // namespace sipsentry::daemon

@@ -14,4 +14,11 @@ const char* to_string(Transport transport) {
   return "?";
 }
 
+std::string Server::uri_host() const {
+  // Only an IPv6 address has a ':'; RFC 3261 brackets it so that its
+  // colons are not read as the port's.
+  bool ipv6 = address.find(':') != std::string::npos && !address.starts_with('[');
+  return ipv6 ? "[" + address + "]" : address;
+}
+
 }  // namespace sipsentry::engine

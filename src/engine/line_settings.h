@@ -21,10 +21,13 @@ const char* to_string(Transport transport);
 /// One server of a line's ordered list (spec.md §1).
 struct Server {
   std::string name;     // metric label; default "address:port"
-  std::string address;  // IP address or DNS name
+  std::string address;  // IP address (IPv6 without brackets) or DNS name
   uint16_t port = 5060;
   Transport transport = Transport::kUdp;
   Millis expires = 3600s;  // registration expiry asked for ("TTL")
+
+  /// The address as a URI writes it: an IPv6 address in brackets ("[::1]").
+  std::string uri_host() const;
 
   friend bool operator==(const Server&, const Server&) = default;
 };

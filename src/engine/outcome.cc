@@ -15,6 +15,8 @@ Reason::Kind reason_of(TransportError error) {
       return Reason::Kind::kTls;
     case TransportError::kDns:
       return Reason::Kind::kDns;
+    case TransportError::kLocal:
+      return Reason::Kind::kLocal;
   }
   return Reason::Kind::kTimeout;
 }
@@ -44,6 +46,8 @@ std::string Reason::label() const {
       return "tls";
     case Kind::kDns:
       return "dns";
+    case Kind::kLocal:
+      return "local";
     case Kind::kTimeout:
       return "timeout";
     case Kind::kAuthFailed:

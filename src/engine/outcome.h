@@ -14,6 +14,10 @@ enum class TransportError {
   kTcpRefused,  // TCP/TLS: connection refused or reset
   kTls,         // TLS handshake or certificate verification failed
   kDns,         // the server's name does not resolve
+  // Nothing left this host: no socket of the server's address family, no
+  // route, an address not ours (spec.md §2: a local error, at once). The
+  // line cannot reach the server from here, whatever the server's state.
+  kLocal,
 };
 
 /// The longest expiry a response can grant: RFC 3261's delta-seconds go up
@@ -53,6 +57,7 @@ struct Reason {
     kTcpTimeout,  // "tcp_timeout": no connection within the budget
     kTls,         // "tls"
     kDns,         // "dns"
+    kLocal,       // "local": the request could not leave this host
     kTimeout,     // "timeout": no final response within the budget
     kAuthFailed,  // "auth_failed": challenged again after answering a challenge
     kRejected,    // "rejected": any other failure response (403, 404, 486 ...)

@@ -26,6 +26,15 @@ bool connection_error(int error) {
          error == ENOTCONN || error == EHOSTUNREACH || error == ENETUNREACH;
 }
 
+/// The request could not leave this host (spec.md §2: a local error): no
+/// socket of the server's address family, an address that is not ours, a
+/// network that is down. ENETUNREACH is "no route" only when the send
+/// itself returned it; later it is an ICMP network unreachable.
+bool local_error(int error, bool while_sending) {
+  return error == EAFNOSUPPORT || error == EPFNOSUPPORT || error == EPROTONOSUPPORT ||
+         error == EADDRNOTAVAIL || error == ENETDOWN || (while_sending && error == ENETUNREACH);
+}
+
 std::string phrase_of(sip_t const* response) {
   return response && response->sip_status && response->sip_status->st_phrase
              ? response->sip_status->st_phrase
@@ -81,11 +90,13 @@ bool made_by_sofia(sip_t const* response) {
 }
 
 std::optional<LocalFailure> local_failure(int status, sip_t const* response, int error,
-                                          engine::Transport transport) {
+                                          engine::Transport transport, bool while_sending) {
   if (!made_by_sofia(response)) return std::nullopt;
   bool udp = transport == engine::Transport::kUdp;
   if (status == 503 && error != 0) {
     std::string description = std::strerror(error);
+    if (local_error(error, while_sending))
+      return LocalFailure{engine::TransportError::kLocal, description};
     if (udp && icmp_error(error)) return LocalFailure{engine::TransportError::kIcmp, description};
     if (!udp && connection_error(error))
       return LocalFailure{engine::TransportError::kTcpRefused, description};

@@ -24,9 +24,11 @@ struct LocalFailure {
 bool made_by_sofia(sip_t const* response);
 
 /// nullopt when `response` came from the network. `error` is the errno the
-/// transport reported for the request (0 for none).
+/// transport reported for the request (0 for none); `while_sending` is true
+/// when Sofia-SIP answered inside the call that sent it, before anything
+/// could have come back from the network.
 std::optional<LocalFailure> local_failure(int status, sip_t const* response, int error,
-                                          engine::Transport transport);
+                                          engine::Transport transport, bool while_sending = false);
 
 /// The outcome of a response from the network: its status, a 503's
 /// Retry-After, and for a REGISTER's 2xx the expiry granted to `contact`

@@ -29,8 +29,10 @@ struct TlsPolicy {
 };
 
 struct AgentOptions {
-  std::string bind = "0.0.0.0:0";  // "HOST:PORT"; port 0: any free port
-  std::string resolv_conf{};       // NTA's DNS configuration (TLS names); empty: /etc/resolv.conf
+  // "HOST:PORT" each ("[::1]:0" for IPv6); port 0: any free port. One
+  // address of each family reaches IPv4 and IPv6 servers from one process.
+  std::vector<std::string> bind = {"0.0.0.0:0", "[::]:0"};
+  std::string resolv_conf{};  // NTA's DNS configuration (TLS names); empty: /etc/resolv.conf
   /// "IP:PORT" of the one DNS server sipsentry's resolver asks, instead of
   /// /etc/resolv.conf's: for tests, with a DNS server on a loopback port.
   std::string dns_server{};

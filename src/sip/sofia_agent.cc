@@ -22,8 +22,14 @@ namespace {
 constexpr engine::Millis kConnectionCheck{10};
 
 /// "HOST:PORT" -> "HOST:0": the sending agents take any free port.
-std::string any_port(const std::string& bind) {
-  return bind.substr(0, bind.rfind(':')) + ":0";
+std::vector<std::string> any_port(const std::vector<std::string>& binds) {
+  std::vector<std::string> any;
+  for (const std::string& bind : binds) any.push_back(bind.substr(0, bind.rfind(':')) + ":0");
+  return any;
+}
+
+bool ipv6(const Target& target) {
+  return target.host.starts_with('[');
 }
 
 class SofiaAgent final : public SipAgent, public RequestContext {
@@ -48,8 +54,9 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   uint16_t local_port() const override { return listener_->port(); }
 
   ChallengeStore& challenges() override { return challenges_; }
-  std::string contact_address() const override {
-    return listener_->host() + ":" + std::to_string(listener_->port());
+  /// The listener's address of the server's family: where it can reach us.
+  std::string contact_address(const Target& target) const override {
+    return listener_->host(ipv6(target)) + ":" + std::to_string(listener_->port(ipv6(target)));
   }
   void report(SofiaRequest& request, const RequestReport& report) override;
   bool wanted(const SofiaRequest& request) const override {
@@ -204,7 +211,7 @@ bool SofiaAgent::prepare_invite(RequestId id, const OutgoingRequest& request, St
                                 std::string& error) {
   CallDialog& call = calls_[request.call_id];
   if (!call.rtp) {
-    std::string address = listener_->host();
+    std::string address = listener_->host(ipv6(request.target));
     call.rtp = RtpSocket::open(address, error);
     if (!call.rtp) return false;
     auto session = std::chrono::system_clock::now().time_since_epoch();
@@ -246,12 +253,13 @@ nta_outgoing_t* SofiaAgent::invite_in_progress(const std::string& call_id) {
 void SofiaAgent::refuse(RequestId id, const OutgoingRequest& request, const std::string& why) {
   log(LogSeverity::kWarning, std::string(engine::to_string(request.method)) + " to " +
                                  request.target.route_uri() + " not sent: " + why);
-  RequestReport report{.kind = RequestReport::Kind::kGaveUp, .phrase = why};
-  // Over TLS the agent's CAs are what failed: the request cannot be verified.
-  if (request.target.transport == engine::Transport::kTls) {
-    report.kind = RequestReport::Kind::kFinal;
-    report.outcome = engine::Outcome::failure(engine::TransportError::kTls);
-  }
+  // Nothing left this host: a local error, at once (spec.md §2). Over TLS
+  // the agent's CAs are what failed: the request cannot be verified.
+  bool tls = request.target.transport == engine::Transport::kTls;
+  RequestReport report{.kind = RequestReport::Kind::kFinal,
+                       .outcome = engine::Outcome::failure(tls ? engine::TransportError::kTls
+                                                               : engine::TransportError::kLocal),
+                       .phrase = why};
   defer(id, report);
 }
 

@@ -99,7 +99,7 @@ std::string SofiaRequest::route_set() const {
 }
 
 std::string SofiaRequest::contact_uri() const {
-  return "sip:" + request_.user + "@" + context_.contact_address() +
+  return "sip:" + request_.user + "@" + context_.contact_address(request_.target) +
          ";transport=" + engine::to_string(request_.target.transport);
 }
 
@@ -214,13 +214,14 @@ int SofiaRequest::transport_error() const {
 }
 
 void SofiaRequest::on_final(int status, sip_t const* response) {
-  if (auto failure =
-          local_failure(status, response, transport_error(), request_.target.transport)) {
+  if (auto failure = local_failure(status, response, transport_error(), request_.target.transport,
+                                   starting_)) {
     RequestReport report =
         make_report(failure->error ? RequestReport::Kind::kFinal : RequestReport::Kind::kGaveUp);
     if (failure->error) report.outcome = engine::Outcome::failure(*failure->error);
     report.phrase = failure->description;
-    if (!failure->error && status != 408)
+    bool local = failure->error == engine::TransportError::kLocal;
+    if ((!failure->error && status != 408) || local)
       context_.log(LogSeverity::kWarning, std::string(engine::to_string(request_.method)) + " to " +
                                               request_.target.route_uri() +
                                               " failed locally: " + failure->description);

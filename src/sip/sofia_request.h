@@ -17,8 +17,9 @@ class RequestContext {
  public:
   virtual ~RequestContext() = default;
   virtual ChallengeStore& challenges() = 0;
-  /// "host:port" for REGISTER's Contact: the listening agent's address.
-  virtual std::string contact_address() const = 0;
+  /// "host:port" for the Contact: the listening agent's address of the
+  /// target's family (IPv4 or IPv6).
+  virtual std::string contact_address(const Target& target) const = 0;
   /// Hands `report` to the request's listener. A finished() report
   /// destroys `request`: the caller returns at once after it.
   virtual void report(SofiaRequest& request, const RequestReport& report) = 0;

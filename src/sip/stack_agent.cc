@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string_view>
 
 namespace sipsentry::sip {
 namespace {
@@ -33,10 +34,25 @@ constexpr engine::Millis kMaxLinger{1000};
 
 }  // namespace
 
-std::unique_ptr<StackAgent> StackAgent::create(su_root_t* root, const std::string& bind,
+std::unique_ptr<StackAgent> StackAgent::create(su_root_t* root,
+                                               const std::vector<std::string>& binds,
                                                const StackProfile& profile,
                                                const AgentOptions& options, std::string& error) {
-  auto [host, port] = split_bind(bind);
+  if (binds.empty()) return (error = "no address to bind SIP to"), nullptr;
+  // IPv6 first: NTA (Sofia-SIP 1.12) sends a UDP request to an IPv6 server
+  // from its first UDP transport when that one is IPv4, and fails with
+  // EAFNOSUPPORT; with the IPv6 transport first, both families go out right.
+  std::vector<std::string> ordered = binds;
+  std::ranges::stable_partition(ordered, [](const std::string& b) { return b.starts_with('['); });
+  return create_ordered(root, ordered, profile, options, error);
+}
+
+std::unique_ptr<StackAgent> StackAgent::create_ordered(su_root_t* root,
+                                                       const std::vector<std::string>& binds,
+                                                       const StackProfile& profile,
+                                                       const AgentOptions& options,
+                                                       std::string& error) {
+  auto [host, port] = split_bind(binds.front());
   std::string url = "sip:" + host + ":" + port;
   const char* resolv_conf = options.resolv_conf.empty() ? nullptr : options.resolv_conf.c_str();
   std::unique_ptr<StackAgent> stack(new StackAgent());
@@ -46,13 +62,28 @@ std::unique_ptr<StackAgent> StackAgent::create(su_root_t* root, const std::strin
       NTATAG_SIP_T4(millis(std::min(profile.timers.t4, kMaxLinger))),
       NTATAG_SIP_T1X64(millis(profile.lifetime)), NTATAG_UA(1), NTATAG_MAXSIZE(kMaxMessageSize),
       TAG_IF(resolv_conf, SRESTAG_RESOLV_CONF(resolv_conf)), TAG_END()));
-  if (!stack->agent_) return (error = "cannot bind SIP to " + bind), nullptr;
-  if (profile.tls && !stack->add_tls(*profile.tls, host, options, error)) return nullptr;
+  if (!stack->agent_) return (error = "cannot bind SIP to " + binds.front()), nullptr;
+  for (size_t i = 1; i < binds.size(); ++i)
+    if (!stack->add_transports(binds[i], error)) return nullptr;
+  for (const std::string& bind : binds)
+    if (profile.tls && !stack->add_tls(*profile.tls, split_bind(bind).first, options, error))
+      return nullptr;
   // No dialog, no URL: requests carry exactly the headers the adapter gives.
   stack->leg_.reset(
       nta_leg_tcreate(stack->agent_.get(), nullptr, nullptr, NTATAG_NO_DIALOG(1), TAG_END()));
   if (!stack->leg_) return (error = "cannot create a SIP leg"), nullptr;
   return stack;
+}
+
+/// UDP and TCP on a further address, beside the first one's.
+bool StackAgent::add_transports(const std::string& bind, std::string& error) {
+  auto [host, port] = split_bind(bind);
+  std::string url = "sip:" + host + ":" + port;
+  if (nta_agent_add_tport(agent_.get(), URL_STRING_MAKE(url.c_str()), TAG_END()) < 0) {
+    error = "cannot bind SIP to " + bind;
+    return false;
+  }
+  return true;
 }
 
 bool StackAgent::add_tls(const TlsPolicy& policy, const std::string& host,
@@ -76,12 +107,31 @@ bool StackAgent::add_tls(const TlsPolicy& policy, const std::string& host,
   return true;
 }
 
-std::string StackAgent::host() const {
+/// The first UDP transport of the family, for the Contact and the SDP.
+tp_name_t const* StackAgent::bound(bool ipv6) const {
+  for (tport_t* tp = tport_primaries(nta_agent_tports(agent_.get())); tp; tp = tport_next(tp)) {
+    su_addrinfo_t const* address = tport_get_address(tp);
+    tp_name_t const* name = tport_name(tp);
+    if (address && name && name->tpn_proto && std::string_view(name->tpn_proto) == "udp" &&
+        (address->ai_family == AF_INET6) == ipv6)
+      return name;
+  }
+  return nullptr;
+}
+
+std::string StackAgent::host(bool ipv6) const {
+  if (tp_name_t const* name = bound(ipv6); name && name->tpn_host) {
+    std::string host = name->tpn_host;
+    bool bare_ipv6 = host.find(':') != std::string::npos && !host.starts_with('[');
+    return bare_ipv6 ? "[" + host + "]" : host;
+  }
   sip_contact_t const* contact = nta_agent_contact(agent_.get());
   return contact && contact->m_url->url_host ? contact->m_url->url_host : "127.0.0.1";
 }
 
-uint16_t StackAgent::port() const {
+uint16_t StackAgent::port(bool ipv6) const {
+  if (tp_name_t const* name = bound(ipv6); name && name->tpn_port)
+    return static_cast<uint16_t>(std::atoi(name->tpn_port));
   sip_contact_t const* contact = nta_agent_contact(agent_.get());
   const char* port = contact ? contact->m_url->url_port : nullptr;
   return static_cast<uint16_t>(port ? std::atoi(port) : 5060);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "sip/ca_directory.h"
 #include "sip/sip_agent.h"
@@ -26,21 +27,24 @@ struct StackProfile {
   }
 };
 
-/// An NTA agent bound to one address (UDP and TCP on one port, plus TLS on
-/// another when its profile has one), with the dialog-less leg that every
-/// request goes out on.
+/// An NTA agent bound to one address or more (UDP and TCP on one port,
+/// plus TLS on another when its profile has one), with the dialog-less leg
+/// that every request goes out on. NTA sends each request from a socket of
+/// its server's address family.
 class StackAgent {
  public:
-  /// `bind` is "HOST:PORT" (port 0: any free port).
-  static std::unique_ptr<StackAgent> create(su_root_t* root, const std::string& bind,
+  /// Each of `binds` is "HOST:PORT" (port 0: any free port); one of each
+  /// address family makes an agent that reaches IPv4 and IPv6 servers.
+  static std::unique_ptr<StackAgent> create(su_root_t* root, const std::vector<std::string>& binds,
                                             const StackProfile& profile,
                                             const AgentOptions& options, std::string& error);
 
   nta_agent_t* agent() const { return agent_.get(); }
   nta_leg_t* leg() const { return leg_.get(); }
-  /// The host and port this agent's UDP and TCP sockets are bound to.
-  std::string host() const;
-  uint16_t port() const;
+  /// The host ("[::1]" for IPv6) and port of this agent's UDP socket of
+  /// that address family; the first bound when it has none of that family.
+  std::string host(bool ipv6 = false) const;
+  uint16_t port(bool ipv6 = false) const;
   /// Messages from the network that failed to parse and were dropped.
   uint64_t bad_messages() const;
 
@@ -48,6 +52,14 @@ class StackAgent {
   StackAgent() = default;
   bool add_tls(const TlsPolicy& policy, const std::string& host, const AgentOptions& options,
                std::string& error);
+
+  static std::unique_ptr<StackAgent> create_ordered(su_root_t* root,
+                                                    const std::vector<std::string>& binds,
+                                                    const StackProfile& profile,
+                                                    const AgentOptions& options,
+                                                    std::string& error);
+  bool add_transports(const std::string& bind, std::string& error);
+  tp_name_t const* bound(bool ipv6) const;
 
   std::unique_ptr<CaDirectory> ca_directory_;
   AgentPtr agent_;

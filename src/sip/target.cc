@@ -83,7 +83,7 @@ std::optional<Target> parse_target(std::string_view uri, std::string& error) {
 }
 
 Target target_of(const engine::Server& server) {
-  return Target{server.address, server.port, server.transport};
+  return Target{server.uri_host(), server.port, server.transport};
 }
 
 }  // namespace sipsentry::sip

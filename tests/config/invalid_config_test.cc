@@ -74,6 +74,13 @@ const InvalidCase kInvalidCases[] = {
       "5:25: 'test_call': 'target' must be a sip: or sips: URI",
       "5:51: 'interval': must be greater than 0", "6:15: server is missing 'address'",
       "7:5: line is missing 'name'"}},
+    {"invalid-ipv6.yaml",
+     {"2:23: 'bind': expected HOST:PORT, got '[::1]'",
+      "7:28: 'address': '[::1]:5060' is no IPv6 address (the port goes in 'port', not after a "
+      "':')",
+      "8:28: 'address': 'fe80::zz' is no IPv6 address (the port goes in 'port', not after a "
+      "':')"}},
+    {"invalid-empty-bind.yaml", {"1:13: 'bind': at least one address is needed"}},
     {"invalid-malformed-yaml.yaml", {"5:1: malformed YAML: end of sequence flow not found"}},
     {"invalid-no-lines.yaml", {"1:1: the configuration has no 'lines'"}},
     {"invalid-no-servers.yaml",

@@ -31,7 +31,7 @@ TEST(Config, EveryKeyHasTheDefaultOfTheSpecification) {
   Config config = parse_ok(kMinimal);
   EXPECT_EQ(config.metrics.listen, "127.0.0.1:9730");
   EXPECT_FALSE(config.metrics.per_line_histograms);
-  EXPECT_EQ(config.sip.bind, "0.0.0.0:0");
+  EXPECT_EQ(config.sip.bind, (std::vector<std::string>{"0.0.0.0:0", "[::]:0"}));
   EXPECT_EQ(config.log.format, "text");
   EXPECT_EQ(config.log.level, "info");
   ASSERT_EQ(config.lines.size(), 1u);
@@ -54,6 +54,32 @@ TEST(Config, EveryKeyHasTheDefaultOfTheSpecification) {
   EXPECT_FALSE(s.test_call.has_value());
   EXPECT_TRUE(line.tls.verify);
   EXPECT_TRUE(line.password.empty());
+}
+
+TEST(Config, SipBindIsOneAddressOrOnePerFamily) {
+  EXPECT_EQ(parse_ok(std::string("sip: {bind: \"127.0.0.1:5062\"}\n") + kMinimal).sip.bind,
+            (std::vector<std::string>{"127.0.0.1:5062"}));
+  EXPECT_EQ(
+      parse_ok(std::string("sip:\n  bind: [\"127.0.0.1:0\", \"[::1]:0\"]\n") + kMinimal).sip.bind,
+      (std::vector<std::string>{"127.0.0.1:0", "[::1]:0"}));
+}
+
+// An IPv6 address is written bare, as YAML allows, or in brackets as in a
+// URI; it is kept bare, and the name, the domain and URIs bracket it.
+TEST(Config, IPv6AddressesAreReadBareOrInBrackets) {
+  Config config = parse_ok(R"(
+lines:
+  - name: reception
+    user: "1001"
+    servers: [{address: "::1"}, {address: "[2001:db8::5]", port: 5070}]
+)");
+  const engine::LineSettings& s = config.lines.at(0).settings;
+  EXPECT_EQ(s.servers[0].address, "::1");
+  EXPECT_EQ(s.servers[0].uri_host(), "[::1]");
+  EXPECT_EQ(s.servers[0].name, "[::1]:5060");
+  EXPECT_EQ(s.servers[1].address, "2001:db8::5");
+  EXPECT_EQ(s.servers[1].name, "[2001:db8::5]:5070");
+  EXPECT_EQ(s.domain, "[::1]");
 }
 
 TEST(Config, PerLineHistogramsAreAsked) {

@@ -48,7 +48,7 @@ TEST_F(ServiceConfigTest, WithoutOptionsTheFileRunsAsWritten) {
   EXPECT_EQ(names_of(loaded), (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_FALSE(loaded.shard);
   EXPECT_EQ(loaded.loaded.config->metrics.listen, "127.0.0.1:9730");
-  EXPECT_EQ(loaded.loaded.config->sip.bind, "0.0.0.0:5062");
+  EXPECT_EQ(loaded.loaded.config->sip.bind, std::vector<std::string>{"0.0.0.0:5062"});
   EXPECT_EQ(shard_note(loaded), "");
   EXPECT_FALSE(shard_is_empty(loaded));
 }
@@ -61,13 +61,14 @@ TEST_F(ServiceConfigTest, EachInstanceRunsItsShardOnItsOwnAddresses) {
     ServiceConfig loaded = load({.config_path = kPath,
                                  .shard = config::Shard{number, 2},
                                  .metrics_listen = "127.0.0.1:973" + std::to_string(number),
-                                 .sip_bind = "0.0.0.0:506" + std::to_string(number)});
+                                 .sip_bind = {"0.0.0.0:506" + std::to_string(number)}});
     for (const std::string& name : names_of(loaded)) {
       EXPECT_EQ(config::shard_number_of(name, 2), number) << name;
       all.insert(name);
     }
     EXPECT_EQ(loaded.loaded.config->metrics.listen, "127.0.0.1:973" + std::to_string(number));
-    EXPECT_EQ(loaded.loaded.config->sip.bind, "0.0.0.0:506" + std::to_string(number));
+    EXPECT_EQ(loaded.loaded.config->sip.bind,
+              std::vector<std::string>{"0.0.0.0:506" + std::to_string(number)});
     EXPECT_EQ(shard_note(loaded), " (shard " + std::to_string(number) + "/2: " +
                                       std::to_string(names_of(loaded).size()) + " of 5 lines)");
   }

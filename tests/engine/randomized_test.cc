@@ -78,7 +78,7 @@ class RandomWorld {
       case 5:
         return Outcome::response(100);
       case 6:
-        return Outcome::failure(static_cast<TransportError>(pick(0, 3)));
+        return Outcome::failure(static_cast<TransportError>(pick(0, 4)));
       case 7:
         return Outcome::response(pick(0, 1) ? 486 : 502);
       case 8:

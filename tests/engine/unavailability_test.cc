@@ -44,6 +44,13 @@ TEST(Unavailability, TransportFailuresFailOverAtOnceEachWithItsReason) {
   EXPECT_EQ(failover_on(Outcome::failure(TransportError::kDns)), (Seen{0ms, "dns"}));
 }
 
+// A request that could not leave this host (no IPv6 socket, no route) tells
+// nothing of the server, but the line cannot reach it: it moves on at once,
+// under its own reason, never the server's timeout at the budget.
+TEST(Unavailability, ALocalErrorFailsOverAtOnceAsLocalNotTimeout) {
+  EXPECT_EQ(failover_on(Outcome::failure(TransportError::kLocal)), (Seen{0ms, "local"}));
+}
+
 TEST(Unavailability, NoFinalResponseOverUdpIsTimeoutAtTheBudget) {
   EXPECT_EQ(StartUp(std::nullopt).failover(), (Seen{7500ms, "timeout"}));
 }

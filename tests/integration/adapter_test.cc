@@ -24,7 +24,7 @@ class AdapterTest : public ::testing::Test {
   void SetUp() override { agent_ = make_agent({}); }
 
   std::unique_ptr<sip::SipAgent> make_agent(sip::AgentOptions options) {
-    options.bind = "127.0.0.1:0";
+    options.bind = {"127.0.0.1:0"};
     options.log = [this](sip::LogSeverity, const std::string& text) { log_ += text + "\n"; };
     std::string error;
     auto agent = sip::SipAgent::create(options, error);

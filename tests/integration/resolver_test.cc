@@ -129,7 +129,7 @@ class NamedServerTest : public ::testing::Test {
   void SetUp() override {
     std::string error;
     agent_ = sip::SipAgent::create(
-        {.bind = "127.0.0.1:0",
+        {.bind = {"127.0.0.1:0"},
          .dns_server = dns_.server(),
          .log = [this](sip::LogSeverity, const std::string& text) { log_ += text + "\n"; }},
         error);

@@ -63,6 +63,29 @@ TEST(ResponseReaderTest, SofiasOwn503NamesTheTransportError) {
             TransportError::kTcpRefused);
 }
 
+// spec.md §2: a failure to send that is local is a local error, never the
+// server's fault; an unreachable network that the ICMP of a router reports
+// later is the server's `icmp`.
+TEST(ResponseReaderTest, AFailureToLeaveThisHostIsLocal) {
+  Parsed local(response("503 Service Unavailable"));
+  local.internal();
+  for (Transport transport : {Transport::kUdp, Transport::kTcp, Transport::kTls}) {
+    EXPECT_EQ(local_failure(503, local.sip(), EAFNOSUPPORT, transport)->error,
+              TransportError::kLocal);
+    EXPECT_EQ(local_failure(503, local.sip(), EADDRNOTAVAIL, transport)->error,
+              TransportError::kLocal);
+    EXPECT_EQ(local_failure(503, local.sip(), ENETUNREACH, transport, true)->error,
+              TransportError::kLocal);
+  }
+  EXPECT_EQ(local_failure(503, local.sip(), ENETUNREACH, Transport::kUdp, false)->error,
+            TransportError::kIcmp);
+  EXPECT_EQ(local_failure(503, local.sip(), ENETUNREACH, Transport::kTcp, false)->error,
+            TransportError::kTcpRefused);
+  EXPECT_EQ(local_failure(503, local.sip(), ECONNREFUSED, Transport::kUdp, true)->error,
+            TransportError::kIcmp)
+      << "a port unreachable is the server's, however soon it comes";
+}
+
 TEST(ResponseReaderTest, ADnsErrorIsDnsAndSofiasOwnTimeoutIsNoCauseOfItsOwn) {
   Parsed dns(response("503 DNS Error"));
   EXPECT_EQ(local_failure(503, dns.internal().sip(), 0, Transport::kUdp)->error,

@@ -65,5 +65,17 @@ TEST(Target, RouteUriNamesTheTransport) {
             "sip:192.0.2.10:5060;transport=tcp");
 }
 
+// A configured IPv6 address is bare ("::1"); the route URI NTA sends by,
+// and so the Via and Request-URI, need it in brackets.
+TEST(Target, AConfiguredIpv6AddressIsBracketedInTheRouteUri) {
+  engine::Server server;
+  server.address = "::1";
+  server.port = 5999;
+  server.transport = Transport::kTcp;
+  EXPECT_EQ(target_of(server).route_uri(), "sip:[::1]:5999;transport=tcp");
+  server.address = "192.0.2.10";
+  EXPECT_EQ(target_of(server).route_uri(), "sip:192.0.2.10:5999;transport=tcp");
+}
+
 }  // namespace
 }  // namespace sipsentry::sip

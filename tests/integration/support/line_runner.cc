@@ -23,7 +23,7 @@ config::LineConfig quiet_line(
 }
 
 LineRunner::LineRunner(config::LineConfig line, sip::AgentOptions options) {
-  if (options.bind == sip::AgentOptions{}.bind) options.bind = "127.0.0.1:0";
+  if (options.bind == sip::AgentOptions{}.bind) options.bind = {"127.0.0.1:0"};
   options.log = [this](sip::LogSeverity, const std::string& text) {
     log_.message(daemon::LogLevel::kDebug, text);
   };
