@@ -108,3 +108,40 @@ timed() {
   status=$?
   took=$(seconds_between "$started" "$(date +%s.%N)")
 }
+
+# srv_config EXPIRES FAILBACK: $work/sipsentry.yaml for one line, desk1,
+# whose one server, primary, is pbx.test without a port or a transport
+# (RFC 3263: NAPTR, then SRV), with netns_config's timers (T1 100 ms, a
+# keep-alive each second, failback every FAILBACK); and $work/twin.yaml, the
+# same line with two servers by address (primary 10.0.0.1, backup
+# 10.0.0.2, UDP): SRV targets a.pbx.test and b.pbx.test take the places of
+# those two, so `sipsentry plan` of the twin is the SRV line's timeline.
+srv_config() {
+  netns_config udp 1 "$1" "$2"
+  mv "$work/sipsentry.yaml" "$work/twin.yaml"
+  sed -e '/{name: backup,/d' \
+    -e "s|{name: primary, address: $primary, transport: udp, expires: \\([^}]*\\)},|{name: primary, address: pbx.test, expires: \\1}]}|" \
+    "$work/twin.yaml" >"$work/sipsentry.yaml"
+  grep -q "address: pbx.test, expires: $1}]}" "$work/sipsentry.yaml" ||
+    { echo "srv_config: no SRV server in:"; cat "$work/sipsentry.yaml"; return 1; }
+}
+
+# target_field FIELD HOST TRANSPORT: the regex of an event's FIELD (target,
+# from_target, to_target) naming HOST:5060 over TRANSPORT.
+target_field() {
+  printf '(^| )%s="?%s:%s;transport=%s"?( |$)' "$1" "$(printf %s "$2" | sed 's/\./\\./g')" \
+    "$sip_port" "$3"
+}
+
+# expect_event NAME EVENT REGEX...: the first event of sipsentry's log that
+# contains EVENT (e.g. "event=failover ") matches every REGEX.
+expect_event() {
+  name=$1 event=$2
+  shift 2
+  line=$(grep -m 1 -F -- "$event" "$work/sipsentry.log")
+  for regex in "$@"; do
+    if printf '%s\n' "$line" | grep -qE -- "$regex"; then passes=$((passes + 1)); else
+      echo "FAIL: $name: /$regex/ not in: ${line:-(no $event)}"; failures=$((failures + 1))
+    fi
+  done
+}
