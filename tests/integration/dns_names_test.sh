@@ -13,7 +13,7 @@ set -u
 sipsentry=$1
 . "$(dirname "$0")/dns_lib.sh"
 
-start_dns --host-record=pbx.test,$primary || exit 1
+start_dns "--host-record=pbx.test,$primary" || exit 1
 kamailio_address=$primary
 start_kamailio primary "$sip_port" s3cret || exit 1
 log="$work/primary/log"
