@@ -3,9 +3,11 @@
 # namespaces of the test's own (dns_lib.sh), /etc/resolv.conf names only a
 # dnsmasq on 127.0.0.1:53 that knows pbx.test (A 10.0.0.1, where a
 # Kamailio listens). `sipsentry probe sip:pbx.test:5060` asks dnsmasq (its
-# query log) and reaches the Kamailio (its log); a name that does not
-# exist is `dns` at once; a DNS server that is gone is `dns` at once; one
-# that does not answer is `dns` within the probe's budget (or after the
+# query log) and reaches the Kamailio (its log); a name with A and AAAA
+# records goes over IPv4; an IPv6-only name, from an IPv4-only bind (a host
+# without IPv6), is a local error at once; a name that does not exist is
+# `dns` at once, and so is one whose DNS server is gone; a DNS server that
+# does not answer is `dns` within the probe's budget (or after the
 # resolver's own timeout, when resolv.conf sets a shorter one). Nothing
 # leaves the namespace. About 6 s.
 # Usage: dns_names_test.sh SIPSENTRY
@@ -13,7 +15,10 @@ set -u
 sipsentry=$1
 . "$(dirname "$0")/dns_lib.sh"
 
-start_dns "--host-record=pbx.test,$primary" || exit 1
+# dual.pbx.test has an IPv6 address too, where nothing listens; v6.pbx.test
+# only that one.
+start_dns "--host-record=pbx.test,$primary" "--host-record=dual.pbx.test,$primary,::1" \
+  "--host-record=v6.pbx.test,::1" || exit 1
 kamailio_address=$primary
 start_kamailio primary "$sip_port" s3cret || exit 1
 log="$work/primary/log"
@@ -31,6 +36,21 @@ expect_exit "the Kamailio at pbx.test's address saw the OPTIONS" $((before + 1))
   "$(count_by $((before + 1)) received)"
 expect_exit "dnsmasq was asked for pbx.test's A record" 1 "$(dns_asked "$mark" A pbx.test)"
 echo "measured: probe of sip:pbx.test:$sip_port answered after ${took}s"
+
+# A name with IPv4 and IPv6 addresses is sent to its IPv4 address.
+before=$(received)
+timed "$sipsentry" probe "sip:dual.pbx.test:$sip_port"
+expect_exit "a name with A and AAAA records answers" 0 "$status"
+expect_exit "over IPv4, at the Kamailio" $((before + 1)) "$(count_by $((before + 1)) received)"
+
+# As on a host without IPv6 (SIP bound to an IPv4 address only): a name
+# with only an IPv6 address is a local error at once (exit 3), never the
+# server's timeout.
+timed "$sipsentry" probe "sip:v6.pbx.test:$sip_port" --bind "$client:0"
+expect_exit "an IPv6-only name from IPv4 only: local error" 3 "$status"
+expect_output "said as a local error" "$work/out" "not sent, local error"
+within "at once" "$took" 0 0.3
+echo "measured: IPv6-only name from an IPv4-only bind, local error after ${took}s"
 
 # A name that does not exist: NXDOMAIN from dnsmasq, dns at once.
 mark=$(dns_mark)
