@@ -18,7 +18,7 @@ dns_log=$work/dnsmasq.log
 : >"$dns_log"
 dns_pid=""
 
-printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$work/resolv.conf"
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:2\n' >"$work/resolv.conf"
 # localhost only: every other name must come from dnsmasq.
 printf '127.0.0.1 localhost\n' >"$work/hosts"
 # netns_lib.sh's `unshare --mount-proc` made a mount namespace of the
