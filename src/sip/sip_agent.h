@@ -94,7 +94,7 @@ struct RequestReport {
   engine::Outcome outcome{};
   bool connected = false;       // TCP/TLS: a connection was established
   std::string phrase{};         // the response's reason phrase, or what failed
-  engine::Millis round_trip{};  // from the first send
+  engine::Millis round_trip{};  // from the first send (a `dns` failure: from the lookup)
   bool finished() const { return kind == Kind::kFinal || kind == Kind::kGaveUp; }
 };
 

@@ -71,6 +71,7 @@ thaw_dns
 expect_exit "a silent DNS server: unavailable" 2 "$status"
 expect_output "reason dns" "$work/out" "unavailable \(dns\)"
 within "dns at nine tenths of the 3 s budget" "$took" 2.7 0.3
+expect_output "the probe says what the lookup cost" "$work/out" "after 2\.[6-9]"
 echo "measured: silent DNS server, dns after ${took}s (budget 3 s)"
 
 # resolv.conf's glibc options decide when they are shorter: timeout:1
