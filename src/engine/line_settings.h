@@ -32,6 +32,18 @@ struct Server {
   friend bool operator==(const Server&, const Server&) = default;
 };
 
+/// One SRV target of a server entry (spec.md §2, "Servers by name"): the
+/// host name of the SRV record, its port, and the transport of the SRV name
+/// it came from (_sip._udp, _sip._tcp, _sips._tcp). The entry's other
+/// settings (expiry, the name its metrics carry) stay the entry's.
+struct Target {
+  std::string host;
+  uint16_t port = 5060;
+  Transport transport = Transport::kUdp;
+
+  friend bool operator==(const Target&, const Target&) = default;
+};
+
 /// RFC 3261 timers.
 struct Timers {
   Millis t1 = 500ms;
