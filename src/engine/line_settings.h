@@ -18,6 +18,9 @@ enum class Transport {
 /// "udp", "tcp" or "tls".
 const char* to_string(Transport transport);
 
+/// An address or host name as a URI writes it: an IPv6 address in brackets.
+std::string uri_host_of(const std::string& address);
+
 /// One server of a line's ordered list (spec.md §1).
 struct Server {
   std::string name;     // metric label; default "address:port"
@@ -40,6 +43,10 @@ struct Target {
   std::string host;
   uint16_t port = 5060;
   Transport transport = Transport::kUdp;
+
+  std::string uri_host() const { return uri_host_of(host); }
+  /// "HOST:PORT;transport=udp", as the event log and plan show it.
+  std::string describe() const;
 
   friend bool operator==(const Target&, const Target&) = default;
 };
