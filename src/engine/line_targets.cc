@@ -12,7 +12,7 @@ Actions LineEngine::set_targets(Millis now, size_t server, std::vector<Target> t
   // Before start-up nothing is under way: the first walk already uses it.
   if (!started_) {
     slots_.apply();
-    slots_.forget_unused({});
+    slots_.forget_unused({}, now_);
   }
   return take();
 }
@@ -50,7 +50,7 @@ bool LineEngine::apply_targets() {
   // Requests still out to a target that left (an observation, a test call)
   // keep their place, so that their outcome is reported for the target they
   // went to; the place goes at a later change, once nothing names it.
-  for (DialogId dialog : slots_.forget_unused(places_in_use())) end_dialog(dialog);
+  for (DialogId dialog : slots_.forget_unused(places_in_use(), now_)) end_dialog(dialog);
   return kept;
 }
 

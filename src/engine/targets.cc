@@ -37,18 +37,22 @@ bool SlotTable::apply() {
       auto is = [&](SlotId id) { return this->slot(id) == slot; };
       // A record set that lists one target twice still gives it one place.
       if (std::ranges::find_if(order, is) != order.end()) continue;
-      auto kept = std::ranges::find_if(order_, is);
-      order.push_back(kept != order_.end() ? *kept : add(std::move(slot)));
+      // A target that stays, or comes back while still known (its
+      // Retry-After running), is the same place: its dialog and its quiet.
+      auto kept = std::ranges::find_if(
+          places_, [&](const auto& known) { return known.second.slot == slot; });
+      order.push_back(kept != places_.end() ? kept->first : add(std::move(slot)));
     }
   }
   order_ = std::move(order);
   return true;
 }
 
-std::vector<DialogId> SlotTable::forget_unused(const std::set<SlotId>& in_use) {
+std::vector<DialogId> SlotTable::forget_unused(const std::set<SlotId>& in_use, Millis now) {
   std::vector<DialogId> ended;
   for (auto it = places_.begin(); it != places_.end();) {
-    if (in_order(it->first) || in_use.contains(it->first)) {
+    bool quiet = it->second.embargo_until > now;
+    if (in_order(it->first) || in_use.contains(it->first) || quiet) {
       ++it;
       continue;
     }

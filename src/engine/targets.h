@@ -56,12 +56,14 @@ class SlotTable {
   void stage(size_t entry, std::vector<Target> targets);
   bool staged() const { return !staged_.empty(); }
   /// Makes every staged set the walk order. Places whose (entry, target)
-  /// stay keep their number, new ones get new numbers. Returns whether the
-  /// order changed.
+  /// are still known keep their number, new ones get new numbers. Returns
+  /// whether the order changed.
   bool apply();
-  /// Drops the places that left the order and that `in_use` does not name;
+  /// Drops the places that left the order, that `in_use` does not name and
+  /// whose Retry-After is over at `now` (a target that asked for quiet and
+  /// comes back in a later set still gets it: at most kMaxRetryAfter);
   /// returns the registration dialogs they held, which are over.
-  std::vector<DialogId> forget_unused(const std::set<SlotId>& in_use);
+  std::vector<DialogId> forget_unused(const std::set<SlotId>& in_use, Millis now);
 
   /// The walk: every place in the order to try them, primary first.
   const std::vector<SlotId>& order() const { return order_; }

@@ -117,6 +117,21 @@ TEST(SrvRecordChange, ARequestOutWhenItsTargetLeavesIsReportedForThatTarget) {
   EXPECT_EQ(sends_to(line.driver, "c.example.com", Purpose::kObserve), (Times{60s}));
 }
 
+TEST(SrvRecordChange, ATargetsRetryAfterOutlastsItsAbsenceFromTheSet) {
+  LineSettings settings = srv_line(2);
+  settings.observe_interval = 60s;
+  Outcome minute = ok(), busy = Outcome::response(503);
+  minute.expires = 60s;  // refreshed every 54 s: each refresh applies a change
+  busy.retry_after = 600s;
+  SrvLine line(settings, {{kA}, {kB, kD}}, {{"a.example.com", minute}, {"b.example.com", busy}});
+  line.driver.set_targets(1, {kD});  // b leaves at 54 s …
+  line.driver.advance_to(100s);
+  line.driver.set_targets(1, {kB, kD});  // … and comes back at 108 s
+  line.driver.advance_to(601s);
+  // b asked for ten minutes of quiet at 0: no observation before 600 s.
+  EXPECT_EQ(sends_to(line.driver, "b.example.com", Purpose::kObserve), (Times{0ms, 600s}));
+}
+
 TEST(SrvRecordChange, ManyChangesLeaveOneDialogAndTheNewSetOnly) {
   LineSettings settings = srv_line();
   Outcome minute = ok();
