@@ -58,13 +58,19 @@ class LineEngine {
   /// The SRV target of that server the registration is with (nullopt: the
   /// server as configured, or no registration).
   std::optional<Target> registered_target() const;
+  /// True when the registration is where the line belongs: the primary, or
+  /// its first SRV target (on its second target the line is on a backup,
+  /// though registered_server() is 0).
+  bool on_primary() const { return current_ && *current_ == slots_.primary(); }
   /// The walk as it stands: each place's server and SRV target, in order.
   std::vector<std::pair<size_t, std::optional<Target>>> walk_targets() const;
   bool stopped() const { return stopped_; }
   /// Requests sent and not yet finished (answered, failed or abandoned).
   size_t requests_in_flight() const { return pending_.size(); }
-  /// Dialogs whose CSeq the engine keeps: at most one a server, plus a
-  /// failback probe and a test call in progress, however long it runs.
+  /// Dialogs whose CSeq the engine keeps: at most one a server (an SRV
+  /// target: one a target of the walk, and one for a target that left
+  /// while its Retry-After runs), plus a failback probe and a test call in
+  /// progress, however long it runs.
   size_t dialogs() const { return cseqs_.size(); }
   /// Until when servers[index] (its first SRV target) may only be sent the
   /// line's own register walk.

@@ -73,6 +73,7 @@ TEST(SrvWalk, FailbackProbesThePrimarysFirstTargetAndMovesBack) {
       srv_line(2), {{kA, kB}},
       {{"a.example.com", Outcome::response(503)}, {"b.example.com", Outcome::response(200)}});
   ASSERT_EQ(line.driver.engine().registered_target(), kB);
+  EXPECT_FALSE(line.driver.engine().on_primary());
   EXPECT_EQ(line.driver.timer_due({TimerKind::kFailback}), 1800s);
   line.servers.answer("a.example.com", 200);
   line.driver.advance_to(1801s);
@@ -86,6 +87,7 @@ TEST(SrvWalk, FailbackProbesThePrimarysFirstTargetAndMovesBack) {
   EXPECT_EQ(failbacks[0].second.from_target, kB);
   EXPECT_EQ(failbacks[0].second.to_target, kA);
   EXPECT_EQ(line.driver.engine().registered_target(), kA);
+  EXPECT_TRUE(line.driver.engine().on_primary());
   EXPECT_FALSE(line.driver.timer_due({TimerKind::kFailback}));
 }
 
