@@ -148,7 +148,7 @@ class LineEngine {
   Transport transport_of(SlotId server) const;
   Actions take();
 
-  // targets.cc's table in use (line_targets.cc): record set changes.
+  // line_targets.cc: SRV record sets (targets.h's table) and their changes.
   /// Applies the staged record sets, unless a walk or failback probe is
   /// under way. Returns false when the line's registration was on a target
   /// that left: it cannot be refreshed there, and the caller walks anew.
