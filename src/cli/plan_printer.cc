@@ -17,6 +17,13 @@ std::string server_label(const engine::LineSettings& line, size_t index) {
   return line.servers.at(index).name;
 }
 
+/// The server's name, and the SRV target the request or event went to.
+std::string server_label(const engine::LineSettings& line, size_t index,
+                         const std::optional<engine::Target>& target) {
+  std::string label = server_label(line, index);
+  return target ? label + " [" + target->describe() + "]" : label;
+}
+
 bool listed(const engine::SendRequest& request) {
   return request.purpose != engine::Purpose::kKeepalive &&
          request.purpose != engine::Purpose::kObserve;
@@ -46,7 +53,7 @@ struct EventPrinter {
   const engine::LineSettings& line;
 
   std::string operator()(const engine::RequestFinished& finished) const {
-    std::string who = server_label(line, finished.server);
+    std::string who = server_label(line, finished.server, finished.target);
     if (finished.available)
       return who + " answered " + std::to_string(finished.status) + " after " +
              format_duration(finished.duration);
@@ -55,17 +62,18 @@ struct EventPrinter {
   }
   std::string operator()(const engine::Registered& registered) const {
     return std::string(registered.refresh ? "registration renewed on " : "registered on ") +
-           server_label(line, registered.server) + ", expires in " +
+           server_label(line, registered.server, registered.target) + ", expires in " +
            format_duration(registered.expires);
   }
   std::string operator()(const engine::Failover& failover) const {
-    return "FAILOVER " + server_label(line, failover.from) + " -> " +
-           server_label(line, failover.to) + " (" + engine::to_string(failover.method) + ", " +
-           failover.reason.label() + ", detected in " + format_duration(failover.detection) + ")";
+    return "FAILOVER " + server_label(line, failover.from, failover.from_target) + " -> " +
+           server_label(line, failover.to, failover.to_target) + " (" +
+           engine::to_string(failover.method) + ", " + failover.reason.label() + ", detected in " +
+           format_duration(failover.detection) + ")";
   }
   std::string operator()(const engine::Failback& failback) const {
-    return "FAILBACK " + server_label(line, failback.from) + " -> " +
-           server_label(line, failback.to);
+    return "FAILBACK " + server_label(line, failback.from, failback.from_target) + " -> " +
+           server_label(line, failback.to, failback.to_target);
   }
   std::string operator()(const engine::FailbackProbe& probe) const {
     std::string text = std::string("failback probe ") + engine::to_string(probe.result);
@@ -161,8 +169,8 @@ void print_plan(std::ostream& out, const engine::LineSettings& line, engine::Sce
     if (auto* send = std::get_if<engine::WireSend>(&entry)) {
       if (!listed(send->request)) continue;
       out << "  " << format_offset(send->at) << "  " << engine::to_string(send->request.method)
-          << " -> " << server_label(line, send->request.server) << " (" << describe_send(*send)
-          << ")\n";
+          << " -> " << server_label(line, send->request.server, send->request.target) << " ("
+          << describe_send(*send) << ")\n";
       continue;
     }
     const engine::Event& event = std::get<engine::Event>(entry);

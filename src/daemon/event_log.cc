@@ -44,10 +44,19 @@ std::string now_utc() {
   return text;
 }
 
-/// The level and fields of one event; servers are named as in metrics.
+/// The level and fields of one event; servers are named as in metrics, and
+/// an SRV target, when there is one, follows its server in a field of its
+/// own ("target=HOST:PORT;transport=udp").
 struct Describer {
   const engine::LineSettings& line;
   std::string server(size_t index) const { return line.servers.at(index).name; }
+  /// `key`=the server's name, then `key`_target when it went to an SRV target.
+  void add_server(Fields& fields, const std::string& key, size_t index,
+                  const std::optional<engine::Target>& target) const {
+    fields.emplace_back(key, server(index));
+    if (target)
+      fields.emplace_back(key == "server" ? "target" : key + "_target", target->describe());
+  }
 
   std::pair<LogLevel, Fields> operator()(const engine::StateChanged& e) const {
     Fields fields{{"event", "state"}, {"from", to_string(e.from)}, {"to", to_string(e.to)}};
@@ -55,23 +64,25 @@ struct Describer {
     return {LogLevel::kInfo, fields};
   }
   std::pair<LogLevel, Fields> operator()(const engine::Registered& e) const {
-    return {e.refresh ? LogLevel::kDebug : LogLevel::kInfo,
-            {{"event", e.refresh ? "refreshed" : "registered"},
-             {"server", server(e.server)},
-             {"expires", seconds(e.expires)}}};
+    Fields fields{{"event", e.refresh ? "refreshed" : "registered"}};
+    add_server(fields, "server", e.server, e.target);
+    fields.emplace_back("expires", seconds(e.expires));
+    return {e.refresh ? LogLevel::kDebug : LogLevel::kInfo, fields};
   }
   std::pair<LogLevel, Fields> operator()(const engine::Failover& e) const {
-    return {LogLevel::kInfo,
-            {{"event", "failover"},
-             {"from", server(e.from)},
-             {"to", server(e.to)},
-             {"method", to_string(e.method)},
-             {"reason", e.reason.label()},
-             {"detection", seconds(e.detection)}}};
+    Fields fields{{"event", "failover"}};
+    add_server(fields, "from", e.from, e.from_target);
+    add_server(fields, "to", e.to, e.to_target);
+    fields.insert(fields.end(), {{"method", to_string(e.method)},
+                                 {"reason", e.reason.label()},
+                                 {"detection", seconds(e.detection)}});
+    return {LogLevel::kInfo, fields};
   }
   std::pair<LogLevel, Fields> operator()(const engine::Failback& e) const {
-    return {LogLevel::kInfo,
-            {{"event", "failback"}, {"from", server(e.from)}, {"to", server(e.to)}}};
+    Fields fields{{"event", "failback"}};
+    add_server(fields, "from", e.from, e.from_target);
+    add_server(fields, "to", e.to, e.to_target);
+    return {LogLevel::kInfo, fields};
   }
   std::pair<LogLevel, Fields> operator()(const engine::FailbackProbe& e) const {
     Fields fields{{"event", "failback_probe"}, {"result", to_string(e.result)}};
@@ -82,11 +93,11 @@ struct Describer {
     return {LogLevel::kError, {{"event", "register_failure"}, {"reason", e.last_reason.label()}}};
   }
   std::pair<LogLevel, Fields> operator()(const engine::RequestFinished& e) const {
-    Fields fields{{"event", "request"},
-                  {"server", server(e.server)},
-                  {"method", to_string(e.method)},
-                  {"outcome", e.outcome},
-                  {"duration", seconds(e.duration)}};
+    Fields fields{{"event", "request"}};
+    add_server(fields, "server", e.server, e.target);
+    fields.insert(fields.end(), {{"method", to_string(e.method)},
+                                 {"outcome", e.outcome},
+                                 {"duration", seconds(e.duration)}});
     if (e.status) fields.emplace_back("status", std::to_string(e.status));
     return {LogLevel::kDebug, fields};
   }

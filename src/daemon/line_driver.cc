@@ -2,10 +2,14 @@
 
 #include <utility>
 
+#include "resolve/cache_policy.h"
 #include "sip/random_token.h"
 #include "sip/target.h"
 
 namespace sipsentry::daemon {
+
+// The engine's cut and the resolver's cap are one contract.
+static_assert(engine::kMaxTargetsPerEntry == resolve::kMaxTargetsPerServer);
 
 LineDriver::LineDriver(sip::SipAgent& agent, config::LineConfig line, EventObserver& observer)
     : agent_(agent), line_(std::move(line)), observer_(observer), engine_(line_.settings) {}
@@ -29,6 +33,10 @@ void LineDriver::stop() {
 
 void LineDriver::place_test_call() {
   apply(engine_.place_test_call(agent_.now()));
+}
+
+void LineDriver::set_targets(size_t server, std::vector<engine::Target> targets) {
+  apply(engine_.set_targets(agent_.now(), server, std::move(targets)));
 }
 
 void LineDriver::apply(engine::Actions actions) {
@@ -90,22 +98,22 @@ LineDriver::Identity LineDriver::identity_of(engine::DialogId dialog) {
 sip::OutgoingRequest LineDriver::wire_request(const engine::SendRequest& request) {
   const engine::LineSettings& line = line_.settings;
   Identity identity = identity_of(request.dialog);
-  sip::OutgoingRequest wire{.method = request.method,
-                            .target = sip::target_of(line.servers.at(request.server)),
-                            .user = line.user,
-                            .domain = line.domain,
-                            .call_id = identity.call_id,
-                            .callee = call_method(request.method) && line.test_call
-                                          ? line.test_call->target
-                                          : std::string(),
-                            .from_tag = identity.from_tag,
-                            .cseq = request.cseq,
-                            .expires = request.expires,
-                            .timers = line.timers,
-                            .budget = request.budget,
-                            .sends = request.sends,
-                            .tls = {line_.tls.verify, line_.tls.ca_file},
-                            .authorize = request.authorize};
+  sip::OutgoingRequest wire{
+      .method = request.method,
+      .target = sip::target_of(line.servers.at(request.server), request.target),
+      .user = line.user,
+      .domain = line.domain,
+      .call_id = identity.call_id,
+      .callee =
+          call_method(request.method) && line.test_call ? line.test_call->target : std::string(),
+      .from_tag = identity.from_tag,
+      .cseq = request.cseq,
+      .expires = request.expires,
+      .timers = line.timers,
+      .budget = request.budget,
+      .sends = request.sends,
+      .tls = {line_.tls.verify, line_.tls.ca_file},
+      .authorize = request.authorize};
   if (!line_.password.empty())
     wire.credentials = sip::Credentials{line_.auth_user, line_.password.reveal()};
   return wire;

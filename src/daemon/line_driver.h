@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "daemon/event_observer.h"
@@ -27,6 +28,10 @@ class LineDriver {
   void stop();
   /// Places one test call now (the line must have a test_call).
   void place_test_call();
+  /// The SRV targets of servers[server] in RFC 2782 order (empty: as
+  /// configured), as LineEngine::set_targets takes them: before start() at
+  /// once, after at the line's next walk, failback probe or refresh.
+  void set_targets(size_t server, std::vector<engine::Target> targets);
   const engine::LineEngine& engine() const { return engine_; }
   /// Dialogs with a Call-ID and tag made for them (bounded like the engine's).
   size_t dialogs() const { return dialogs_.size(); }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/event.h"
+#include "engine/line_settings.h"
 #include "engine/method.h"
 #include "engine/time.h"
 
@@ -39,7 +40,8 @@ enum class Purpose {
 /// "walk", "refresh", "keepalive", "failback_probe", …
 const char* to_string(Purpose purpose);
 
-/// Send a request to servers[server] and report its outcome under `id`.
+/// Send a request to servers[server] (or to its SRV `target`) and report
+/// its outcome under `id`.
 struct SendRequest {
   RequestId id{};
   Purpose purpose{};
@@ -51,6 +53,9 @@ struct SendRequest {
   std::vector<Millis> sends;      // planned sends (0 and UDP retransmissions) within the budget
   std::optional<Millis> expires;  // REGISTER: the expiry asked for (0 = remove the binding)
   bool authorize = false;         // answer the challenge last received on this dialog
+  // Where to send: one SRV target of servers[server]; nullopt means the
+  // server entry as configured (every line without SRV targets).
+  std::optional<Target> target{};
 };
 
 /// The budget of a request ran out: forget its transaction, report nothing more.

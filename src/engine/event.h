@@ -5,6 +5,7 @@
 #include <string>
 #include <variant>
 
+#include "engine/line_settings.h"
 #include "engine/line_state.h"
 #include "engine/method.h"
 #include "engine/outcome.h"
@@ -13,7 +14,9 @@
 namespace sipsentry::engine {
 
 /// What happened on a line. Events carry what spec.md §8's metrics and the
-/// event log need; servers are indexes into the line's server list.
+/// event log need; servers are indexes into the line's server list (the
+/// configured entry, so that metrics stay one series a server), and a
+/// server entry resolved by SRV also names the target (nullopt otherwise).
 
 /// The line's state changed.
 struct StateChanged {
@@ -27,6 +30,7 @@ struct Registered {
   size_t server{};
   Millis expires{};  // granted expiry, counted from the event's time
   bool refresh{};    // a renewal on the same server
+  std::optional<Target> target{};
 };
 
 /// The line moved away from `from` because a request found it unavailable.
@@ -36,12 +40,16 @@ struct Failover {
   Method method{};     // the request that found `from` unavailable
   Reason reason{};     // why `from` was unavailable
   Millis detection{};  // from that request's first send to the decision
+  std::optional<Target> from_target{};
+  std::optional<Target> to_target{};
 };
 
 /// The line moved back to the primary after a successful failback probe.
 struct Failback {
   size_t from{};
   size_t to{};
+  std::optional<Target> from_target{};
+  std::optional<Target> to_target{};
 };
 
 /// The result of one failback probe to the primary.
@@ -66,6 +74,7 @@ struct RequestFinished {
   std::optional<Reason> reason{};       // set when the request failed
   Millis duration{};                    // from the first send to the final outcome
   std::optional<Millis> retry_after{};  // a 503's Retry-After
+  std::optional<Target> target{};
 };
 
 /// A test call ended (spec.md §6).

@@ -5,10 +5,7 @@
 namespace sipsentry::engine {
 
 LineEngine::LineEngine(LineSettings settings)
-    : settings_(std::move(settings)),
-      server_dialogs_(settings_.servers.size()),
-      embargo_until_(settings_.servers.size(), 0ms),
-      quiet_reason_(settings_.servers.size()) {}
+    : settings_(std::move(settings)), slots_(settings_.servers.size()) {}
 
 Actions LineEngine::take() {
   return std::exchange(out_, {});
@@ -16,6 +13,7 @@ Actions LineEngine::take() {
 
 Actions LineEngine::start(Millis now) {
   now_ = now;
+  started_ = true;
   begin_walk(Method::kRegister, {}, std::nullopt, 0ms);
   if (settings_.observe_interval > 0ms) on_observe_timer();
   if (settings_.test_call) start_timer(TimerKind::kTestCall, settings_.test_call->interval);
@@ -102,40 +100,42 @@ Actions LineEngine::place_test_call(Millis now) {
   return take();
 }
 
-RequestId LineEngine::send(Purpose purpose, Method method, size_t server, DialogId dialog,
+RequestId LineEngine::send(Purpose purpose, Method method, SlotId server, DialogId dialog,
                            BudgetKind kind, std::optional<Millis> expires, bool authorize) {
   RequestId id = next_request_++;
   if (held_back(purpose, server)) {
     // The server asked for quiet (Retry-After): it is unavailable at once,
     // for the reason it gave, and nothing goes on the wire.
     Pending request{purpose, method, server, dialog, now_, authorize, false, expires};
-    dispatch(request, Verdict{Verdict::Kind::kUnavailable, quiet_reason_[server]}, Outcome{});
+    dispatch(request, Verdict{Verdict::Kind::kUnavailable, slots_.place(server).quiet_reason},
+             Outcome{});
     return id;
   }
-  RequestPlan plan = plan_request(settings_, server, method, kind);
+  RequestPlan plan = plan_request(settings_, transport_of(server), method, kind);
   // CANCEL repeats the CSeq number of the INVITE it cancels.
   uint32_t cseq = dialog == kOneOff           ? 1
                   : method == Method::kCancel ? cseqs_[dialog]
                                               : ++cseqs_[dialog];
-  out_.push_back(SendRequest{id, purpose, method, server, dialog, cseq, plan.budget, plan.sends,
-                             expires, authorize});
+  out_.push_back(SendRequest{id, purpose, method, entry_of(server), dialog, cseq, plan.budget,
+                             plan.sends, expires, authorize, target_of(server)});
   pending_[id] = Pending{purpose, method, server, dialog, now_, authorize, false, expires};
   start_timer(TimerKind::kBudget, plan.budget, id);
   return id;
 }
 
-void LineEngine::send_ack(size_t server, DialogId dialog) {
+void LineEngine::send_ack(SlotId server, DialogId dialog) {
   // ACK for a 2xx is its own transaction with no response: nothing to track.
   out_.push_back(SendRequest{next_request_++,
                              Purpose::kAck,
                              Method::kAck,
-                             server,
+                             entry_of(server),
                              dialog,
                              cseqs_[dialog],
                              0ms,
                              {0ms},
                              std::nullopt,
-                             false});
+                             false,
+                             target_of(server)});
 }
 
 void LineEngine::finish(RequestId, const Pending& request, const Outcome& outcome) {
@@ -148,15 +148,16 @@ void LineEngine::finish(RequestId, const Pending& request, const Outcome& outcom
     reason = verdict.reason;
   std::optional<Millis> retry_after;
   if (!available) retry_after = outcome.retry_after;
-  emit(RequestFinished{request.server, request.method, available,
+  emit(RequestFinished{entry_of(request.server), request.method, available,
                        outcome_label(verdict, outcome.status), outcome.status, reason,
-                       now_ - request.first_sent, retry_after});
+                       now_ - request.first_sent, retry_after, target_of(request.server)});
+  Place& place = slots_.place(request.server);
   if (retry_after) {
-    embargo_until_[request.server] = now_ + *retry_after;
-    quiet_reason_[request.server] = verdict.reason;
+    place.embargo_until = now_ + *retry_after;
+    place.quiet_reason = verdict.reason;
   }
   // A server that answers again evidently takes requests: its Retry-After is over.
-  if (available) embargo_until_[request.server] = 0ms;
+  if (available) place.embargo_until = 0ms;
   // An OPTIONS only asks whether the server is up: a challenge already says so.
   if (verdict.kind == Verdict::Kind::kChallenge && request.method != Method::kOptions)
     return answer_challenge(request);
@@ -181,12 +182,11 @@ void LineEngine::timed_out(RequestId id) {
   Pending request = found->second;
   pending_.erase(found);
   out_.push_back(AbandonRequest{id});
-  bool connect_pending =
-      settings_.servers[request.server].transport != Transport::kUdp && !request.connected;
+  bool connect_pending = transport_of(request.server) != Transport::kUdp && !request.connected;
   Reason reason{connect_pending ? Reason::Kind::kTcpTimeout : Reason::Kind::kTimeout, 0};
   Verdict verdict{Verdict::Kind::kUnavailable, reason};
-  emit(RequestFinished{request.server, request.method, false, reason.label(), 0, reason,
-                       now_ - request.first_sent});
+  emit(RequestFinished{entry_of(request.server), request.method, false, reason.label(), 0, reason,
+                       now_ - request.first_sent, std::nullopt, target_of(request.server)});
   dispatch(request, verdict, Outcome{});
 }
 
@@ -251,7 +251,7 @@ void LineEngine::set_state(LineState state, std::optional<Reason> reason) {
   state_ = state;
 }
 
-bool LineEngine::held_back(Purpose purpose, size_t server) const {
+bool LineEngine::held_back(Purpose purpose, SlotId server) const {
   // The walk may go anywhere; CANCEL and ACK belong to an INVITE transaction
   // already open at the server, and RFC 3261 sends them nowhere else.
   bool exempt =
@@ -259,13 +259,36 @@ bool LineEngine::held_back(Purpose purpose, size_t server) const {
   return !exempt && embargoed(server);
 }
 
-DialogId LineEngine::registration_dialog(size_t server) {
-  if (!server_dialogs_[server]) server_dialogs_[server] = new_dialog();
-  return *server_dialogs_[server];
+DialogId LineEngine::registration_dialog(SlotId server) {
+  std::optional<DialogId>& dialog = slots_.place(server).dialog;
+  if (!dialog) dialog = new_dialog();
+  return *dialog;
 }
 
-BudgetKind LineEngine::list_budget(size_t server) const {
-  return budget_kind_for(server, settings_.servers.size());
+BudgetKind LineEngine::list_budget(SlotId server) const {
+  // Every place has a successor to fail over to but the walk's very last
+  // (the last target of the last server); a place that left the walk (a
+  // test call's BYE through a target no longer listed) has the whole walk.
+  return slots_.last(server) ? BudgetKind::kFull : BudgetKind::kNonLast;
+}
+
+Transport LineEngine::transport_of(SlotId server) const {
+  const std::optional<Target>& target = target_of(server);
+  return target ? target->transport : settings_.servers[entry_of(server)].transport;
+}
+
+std::optional<size_t> LineEngine::registered_server() const {
+  if (!current_) return std::nullopt;
+  return entry_of(*current_);
+}
+
+std::optional<Target> LineEngine::registered_target() const {
+  if (!current_) return std::nullopt;
+  return target_of(*current_);
+}
+
+Millis LineEngine::retry_after_until(size_t index) const {
+  return slots_.place(slots_.first_of(index)).embargo_until;
 }
 
 }  // namespace sipsentry::engine

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "engine/action.h"
@@ -10,6 +12,7 @@
 #include "engine/line_settings.h"
 #include "engine/line_state.h"
 #include "engine/outcome.h"
+#include "engine/targets.h"
 
 namespace sipsentry::engine {
 
@@ -39,25 +42,47 @@ class LineEngine {
   Actions on_timer(Millis now, TimerId id);
   /// Place one test call now (the line must have a test_call).
   Actions place_test_call(Millis now);
+  /// The SRV targets of servers[server], in the order to try them (RFC
+  /// 2782's, drawn by the caller); empty: the entry as configured (no SRV).
+  /// REQUIRES: server < servers.size(); at most kMaxTargetsPerEntry targets
+  /// (the resolver's kMaxTargetsPerServer): more are cut to the first ones.
+  /// Before start() the set takes effect at once (the driver resolves
+  /// before it starts the line). After, it takes effect at the next register
+  /// walk, failback probe or refresh, never in the middle of one.
+  Actions set_targets(Millis now, size_t server, std::vector<Target> targets);
 
   const LineSettings& settings() const { return settings_; }
   LineState state() const { return state_; }
   /// The server the line holds its registration with, if any.
-  std::optional<size_t> registered_server() const { return current_; }
+  std::optional<size_t> registered_server() const;
+  /// The SRV target of that server the registration is with (nullopt: the
+  /// server as configured, or no registration).
+  std::optional<Target> registered_target() const;
+  /// True when the registration is where the line belongs: the primary, or
+  /// its first SRV target (on its second target the line is on a backup,
+  /// though registered_server() is 0).
+  bool on_primary() const { return current_ && *current_ == slots_.primary(); }
+  /// The walk as it stands: each place's server and SRV target, in order.
+  std::vector<std::pair<size_t, std::optional<Target>>> walk_targets() const;
   bool stopped() const { return stopped_; }
   /// Requests sent and not yet finished (answered, failed or abandoned).
   size_t requests_in_flight() const { return pending_.size(); }
-  /// Dialogs whose CSeq the engine keeps: at most one a server, plus a
-  /// failback probe and a test call in progress, however long it runs.
+  /// Dialogs whose CSeq the engine keeps: at most one a server (an SRV
+  /// target: one a target of the walk, and one for a target that left
+  /// while its Retry-After runs), plus a failback probe and a test call in
+  /// progress, however long it runs.
   size_t dialogs() const { return cseqs_.size(); }
-  /// Until when servers[index] may only be sent the line's own register walk.
-  Millis retry_after_until(size_t index) const { return embargo_until_.at(index); }
+  /// Until when servers[index] (its first SRV target) may only be sent the
+  /// line's own register walk.
+  Millis retry_after_until(size_t index) const;
 
  private:
+  // Servers are places of the walk (targets.h) from here on: a line
+  // without SRV has one place per server, numbered like the servers.
   struct Pending {
     Purpose purpose;
     Method method;
-    size_t server;
+    SlotId server;
     DialogId dialog;
     Millis first_sent;
     bool authorized = false;  // it answers a challenge: a second one is auth_failed
@@ -67,7 +92,7 @@ class LineEngine {
 
   /// A register walk (spec.md §4): the servers still to try, in order.
   struct Walk {
-    std::vector<size_t> order{};
+    std::vector<SlotId> order{};
     size_t next = 0;
     Method trigger = Method::kRegister;  // the method that found the server unavailable
     std::optional<Reason> first_reason{};
@@ -81,21 +106,21 @@ class LineEngine {
     Phase phase = Phase::kAwaitingRegistration;
     Method waiting_method = Method::kInvite;  // what to send once re-registered
     DialogId dialog = 0;
-    std::optional<size_t> server{};
+    std::optional<SlotId> server{};
     Millis started = 0ms;
     std::optional<Millis> first_18x{};
     std::optional<Millis> answered{};
-    std::optional<size_t> invite_server{};
+    std::optional<SlotId> invite_server{};
     RequestId invite = 0;
     bool cancelled = false;  // the ring timeout sent a CANCEL
     // Servers the INVITE (or, once answered, the BYE) found unavailable: the
     // call tries each once, or servers that register but refuse calls would
     // bounce it between them for ever.
-    std::vector<size_t> unavailable{};
+    std::vector<SlotId> unavailable{};
   };
 
   // line_engine.cc: requests, timers, events.
-  RequestId send(Purpose purpose, Method method, size_t server, DialogId dialog, BudgetKind kind,
+  RequestId send(Purpose purpose, Method method, SlotId server, DialogId dialog, BudgetKind kind,
                  std::optional<Millis> expires = {}, bool authorize = false);
   void finish(RequestId id, const Pending& request, const Outcome& outcome);
   void answer_challenge(const Pending& request);
@@ -112,22 +137,32 @@ class LineEngine {
   DialogId new_dialog() { return next_dialog_++; }
   /// Forgets a dialog that is over and tells the adapter (EndDialog).
   void end_dialog(DialogId dialog);
-  void send_ack(size_t server, DialogId dialog);
-  DialogId registration_dialog(size_t server);
-  BudgetKind list_budget(size_t server) const;
-  bool embargoed(size_t server) const { return embargo_until_[server] > now_; }
+  void send_ack(SlotId server, DialogId dialog);
+  DialogId registration_dialog(SlotId server);
+  BudgetKind list_budget(SlotId server) const;
+  bool embargoed(SlotId server) const { return slots_.place(server).embargo_until > now_; }
   /// True when a request for `purpose` must not go to `server` now (Retry-After).
-  bool held_back(Purpose purpose, size_t server) const;
+  bool held_back(Purpose purpose, SlotId server) const;
+  size_t entry_of(SlotId server) const { return slots_.slot(server).entry; }
+  const std::optional<Target>& target_of(SlotId server) const { return slots_.slot(server).target; }
+  Transport transport_of(SlotId server) const;
   Actions take();
 
+  // line_targets.cc: SRV record sets (targets.h's table) and their changes.
+  /// Applies the staged record sets, unless a walk or failback probe is
+  /// under way. Returns false when the line's registration was on a target
+  /// that left: it cannot be refreshed there, and the caller walks anew.
+  bool apply_targets();
+  std::set<SlotId> places_in_use() const;
+
   // register_walk.cc: spec.md §4.
-  void begin_walk(Method trigger, std::vector<size_t> tried, std::optional<Reason> reason,
+  void begin_walk(Method trigger, std::vector<SlotId> tried, std::optional<Reason> reason,
                   Millis detection);
   void walk_next();
   void on_walk_outcome(const Pending& request, const Verdict& verdict, const Outcome& outcome);
   void failover_failure();
   void registration_refused(const Reason& reason);
-  void registered_on(size_t server, DialogId dialog, const Outcome& outcome, bool refresh);
+  void registered_on(SlotId server, DialogId dialog, const Outcome& outcome, bool refresh);
   void leave_registration();
   void start_over();
 
@@ -148,7 +183,7 @@ class LineEngine {
   // test_call.cc: spec.md §6.
   void on_test_call_timer();
   void begin_call();
-  void send_call_request(Method method, size_t server);
+  void send_call_request(Method method, SlotId server);
   void on_call_provisional(RequestId id, const Outcome& outcome);
   void on_call_outcome(const Pending& request, const Verdict& verdict, const Outcome& outcome);
   void on_call_server_unavailable(const Pending& request, const Reason& reason);
@@ -160,14 +195,13 @@ class LineEngine {
   LineSettings settings_;
   Millis now_ = 0ms;
   Actions out_;
+  bool started_ = false;
   bool stopped_ = false;
 
   LineState state_ = LineState::kRegistering;
-  std::optional<size_t> current_;  // server holding the registration
-  size_t last_server_ = 0;         // server the line was last on (the primary when it holds none)
-  std::vector<std::optional<DialogId>> server_dialogs_;
-  std::vector<Millis> embargo_until_;  // Retry-After per server
-  std::vector<Reason> quiet_reason_;   // the response that carried it
+  SlotTable slots_;                // the walk's places, and dialog and Retry-After of each
+  std::optional<SlotId> current_;  // place holding the registration
+  std::optional<SlotId> last_;     // place the line was last on (nullopt: the primary)
   std::optional<Walk> walk_;
   std::optional<Call> call_;
 

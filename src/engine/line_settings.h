@@ -18,6 +18,9 @@ enum class Transport {
 /// "udp", "tcp" or "tls".
 const char* to_string(Transport transport);
 
+/// An address or host name as a URI writes it: an IPv6 address in brackets.
+std::string uri_host_of(const std::string& address);
+
 /// One server of a line's ordered list (spec.md §1).
 struct Server {
   std::string name;     // metric label; default "address:port"
@@ -30,6 +33,22 @@ struct Server {
   std::string uri_host() const;
 
   friend bool operator==(const Server&, const Server&) = default;
+};
+
+/// One SRV target of a server entry (spec.md §2, "Servers by name"): the
+/// host name of the SRV record, its port, and the transport of the SRV name
+/// it came from (_sip._udp, _sip._tcp, _sips._tcp). The entry's other
+/// settings (expiry, the name its metrics carry) stay the entry's.
+struct Target {
+  std::string host;
+  uint16_t port = 5060;
+  Transport transport = Transport::kUdp;
+
+  std::string uri_host() const { return uri_host_of(host); }
+  /// "HOST:PORT;transport=udp", as the event log and plan show it.
+  std::string describe() const;
+
+  friend bool operator==(const Target&, const Target&) = default;
 };
 
 /// RFC 3261 timers.

@@ -6,7 +6,13 @@ namespace sipsentry::engine {
 
 void LineEngine::on_observe_timer() {
   start_timer(TimerKind::kObserve, settings_.observe_interval);
-  for (size_t server = 0; server < settings_.servers.size(); ++server) {
+  // One OPTIONS a configured server, to its first SRV target (where a walk
+  // or failback goes first), not one a target: the load a line puts on a
+  // domain and the series it reports stay bounded by the configuration
+  // (8 servers), whatever the size of the record sets. The other targets
+  // show their state when the walk reaches them.
+  for (size_t entry = 0; entry < settings_.servers.size(); ++entry) {
+    SlotId server = slots_.first_of(entry);
     if (server == current_ || embargoed(server)) continue;
     bool busy = false;
     for (const auto& [id, request] : pending_) busy = busy || request.server == server;

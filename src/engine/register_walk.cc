@@ -6,16 +6,18 @@
 
 namespace sipsentry::engine {
 
-void LineEngine::begin_walk(Method trigger, std::vector<size_t> tried, std::optional<Reason> reason,
+void LineEngine::begin_walk(Method trigger, std::vector<SlotId> tried, std::optional<Reason> reason,
                             Millis detection) {
   leave_registration();
   cancel_timer(TimerKind::kRegisterRetry);
   abandon(Purpose::kWalk);
+  // A changed SRV record set takes effect here, before the walk's first step.
+  apply_targets();
   Walk walk{
       .trigger = trigger, .first_reason = reason, .detection = detection, .last_reason = reason};
   // The servers that just failed count as tried: a walk visits each server once.
-  for (size_t i = 0; i < settings_.servers.size(); ++i)
-    if (std::ranges::find(tried, i) == tried.end()) walk.order.push_back(i);
+  for (SlotId server : slots_.order())
+    if (std::ranges::find(tried, server) == tried.end()) walk.order.push_back(server);
   walk_ = std::move(walk);
   set_state(LineState::kRegistering, reason);
   walk_next();
@@ -26,9 +28,9 @@ void LineEngine::walk_next() {
     failover_failure();
     return;
   }
-  size_t server = walk_->order[walk_->next++];
+  SlotId server = walk_->order[walk_->next++];
   send(Purpose::kWalk, Method::kRegister, server, registration_dialog(server), list_budget(server),
-       settings_.servers[server].expires);
+       settings_.servers[entry_of(server)].expires);
 }
 
 void LineEngine::on_walk_outcome(const Pending& request, const Verdict& verdict,
@@ -38,11 +40,12 @@ void LineEngine::on_walk_outcome(const Pending& request, const Verdict& verdict,
     case Verdict::Kind::kSuccess: {
       Walk walk = *walk_;
       walk_.reset();
-      size_t from = last_server_;
+      SlotId from = last_.value_or(slots_.primary());
       registered_on(request.server, request.dialog, outcome, false);
       if (request.server != from)
-        emit(Failover{from, request.server, walk.trigger, walk.first_reason.value_or(Reason{}),
-                      walk.detection});
+        emit(Failover{entry_of(from), entry_of(request.server), walk.trigger,
+                      walk.first_reason.value_or(Reason{}), walk.detection, target_of(from),
+                      target_of(request.server)});
       resume_call_after_walk(true);
       return;
     }
@@ -83,22 +86,23 @@ void LineEngine::registration_refused(const Reason& reason) {
   start_timer(TimerKind::kRegisterRetry, settings_.register_retry_interval);
 }
 
-void LineEngine::registered_on(size_t server, DialogId dialog, const Outcome& outcome,
+void LineEngine::registered_on(SlotId server, DialogId dialog, const Outcome& outcome,
                                bool refresh) {
-  const Server& target = settings_.servers[server];
-  Millis granted = outcome.expires && *outcome.expires > 0ms ? *outcome.expires : target.expires;
+  const Server& entry = settings_.servers[entry_of(server)];
+  Millis granted = outcome.expires && *outcome.expires > 0ms ? *outcome.expires : entry.expires;
   bool moved = current_ != server;
   current_ = server;
-  last_server_ = server;
-  server_dialogs_[server] = dialog;
+  last_ = server;
+  slots_.place(server).dialog = dialog;
   set_state(LineState::kRegistered);
-  emit(Registered{server, granted, refresh});
+  emit(Registered{entry_of(server), granted, refresh, target_of(server)});
   auto refresh_after = std::chrono::duration_cast<Millis>(granted * settings_.refresh_ratio);
   start_timer(TimerKind::kRefresh, refresh_after);
   if (!moved) return;
   if (settings_.keepalive_interval > 0ms)
     start_timer(TimerKind::kKeepalive, settings_.keepalive_interval);
-  if (server != 0 && settings_.failback.enabled)
+  // On any place but the primary's first target the line is on a backup.
+  if (server != slots_.primary() && settings_.failback.enabled)
     start_timer(TimerKind::kFailback, settings_.failback.interval);
   else
     cancel_timer(TimerKind::kFailback);
@@ -108,7 +112,7 @@ void LineEngine::start_over() {
   // The line holds no registration and its next walk starts from the primary
   // as at start-up: only a walk that finds a server unavailable on the way is
   // a failover, and it carries that server's reason.
-  last_server_ = 0;
+  last_.reset();
 }
 
 void LineEngine::leave_registration() {

@@ -6,9 +6,13 @@ namespace sipsentry::engine {
 
 void LineEngine::on_refresh_timer() {
   if (!current_) return;
-  size_t server = *current_;
+  // A changed SRV record set takes effect at a refresh. A registration on a
+  // target that left the set cannot be renewed there (the server is gone
+  // from the domain's records): the line walks from the primary instead.
+  if (!apply_targets()) return begin_walk(Method::kRegister, {}, std::nullopt, 0ms);
+  SlotId server = *current_;
   send(Purpose::kRefresh, Method::kRegister, server, registration_dialog(server),
-       list_budget(server), settings_.servers[server].expires);
+       list_budget(server), settings_.servers[entry_of(server)].expires);
 }
 
 void LineEngine::on_refresh_outcome(const Pending& request, const Verdict& verdict,

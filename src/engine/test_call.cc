@@ -21,7 +21,7 @@ void LineEngine::begin_call() {
   send_call_request(Method::kInvite, *current_);
 }
 
-void LineEngine::send_call_request(Method method, size_t server) {
+void LineEngine::send_call_request(Method method, SlotId server) {
   bool invite = method == Method::kInvite;
   call_->server = server;
   call_->phase = invite ? Call::Phase::kInviting : Call::Phase::kHangingUp;
@@ -80,13 +80,15 @@ void LineEngine::on_call_server_unavailable(const Pending& request, const Reason
   }
   call_->phase = Call::Phase::kAwaitingRegistration;
   call_->waiting_method = request.method;
-  std::vector<size_t>& tried = call_->unavailable;
+  std::vector<SlotId>& tried = call_->unavailable;
   tried.push_back(request.server);
-  // Call requests only go to servers not yet tried, so this counts each once.
-  if (tried.size() == settings_.servers.size()) return resume_call_after_walk(false);
+  auto untried = [&tried](SlotId server) {
+    return std::ranges::find(tried, server) == tried.end();
+  };
+  // Every place of the walk (each SRV target) gets the call's request once.
+  if (std::ranges::none_of(slots_.order(), untried)) return resume_call_after_walk(false);
   // A failback moved the line meanwhile: it is registered where the call may go.
-  if (current_ && std::ranges::find(tried, *current_) == tried.end())
-    return resume_call_after_walk(true);
+  if (current_ && untried(*current_)) return resume_call_after_walk(true);
   begin_walk(request.method, tried, reason, detection);
 }
 
@@ -113,9 +115,11 @@ void LineEngine::on_hold_timer() {
 }
 
 void LineEngine::end_call(std::string result) {
+  std::optional<size_t> invite_server;
+  if (call_->invite_server) invite_server = entry_of(*call_->invite_server);
   std::optional<size_t> bye_server;
-  if (call_->phase == Call::Phase::kHangingUp) bye_server = call_->server;
-  emit(TestCallFinished{std::move(result), call_->invite_server, bye_server, call_->first_18x,
+  if (call_->phase == Call::Phase::kHangingUp) bye_server = entry_of(*call_->server);
+  emit(TestCallFinished{std::move(result), invite_server, bye_server, call_->first_18x,
                         call_->answered, call_->cancelled});
   cancel_timer(TimerKind::kRingTimeout);
   cancel_timer(TimerKind::kCallHold);

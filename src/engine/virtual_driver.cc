@@ -19,6 +19,10 @@ void VirtualDriver::place_test_call() {
   apply(engine_.place_test_call(now_));
 }
 
+void VirtualDriver::set_targets(size_t server, std::vector<Target> targets) {
+  apply(engine_.set_targets(now_, server, std::move(targets)));
+}
+
 void VirtualDriver::respond(RequestId id, const Outcome& outcome) {
   if (!outcome.provisional()) forget(id);
   apply(engine_.on_outcome(now_, id, outcome));

@@ -46,6 +46,8 @@ class VirtualDriver {
   /// Reports now that the TCP/TLS connection carrying request `id` is up.
   void connected(RequestId id);
   void place_test_call();
+  /// Hands the engine servers[server]'s SRV targets now (see LineEngine).
+  void set_targets(size_t server, std::vector<Target> targets);
 
   Millis now() const { return now_; }
   LineEngine& engine() { return engine_; }

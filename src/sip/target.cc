@@ -86,4 +86,9 @@ Target target_of(const engine::Server& server) {
   return Target{server.uri_host(), server.port, server.transport};
 }
 
+Target target_of(const engine::Server& server, const std::optional<engine::Target>& srv_target) {
+  if (!srv_target) return target_of(server);
+  return Target{srv_target->uri_host(), srv_target->port, srv_target->transport};
+}
+
 }  // namespace sipsentry::sip

@@ -27,5 +27,8 @@ std::optional<Target> parse_target(std::string_view uri, std::string& error);
 
 /// The target of a configured server.
 Target target_of(const engine::Server& server);
+/// Where a request to `server` goes: its SRV target when it has one (host,
+/// port and transport from the SRV records), else the server as configured.
+Target target_of(const engine::Server& server, const std::optional<engine::Target>& srv_target);
 
 }  // namespace sipsentry::sip

@@ -105,5 +105,32 @@ TEST(PlanPrinter, DurationsReadAsOperatorsWriteThem) {
   EXPECT_EQ(format_offset(3661500ms), "1:01:01.500");
 }
 
+TEST(PlanPrinter, SrvTargetsAreNamedBesideTheirServer) {
+  LineSettings line = reception();
+  line.servers.resize(1);
+  Target a{"a.example.com", 5060, Transport::kUdp}, b{"b.example.com", 5070, Transport::kUdp};
+  VirtualDriver driver(line, [&b](const SendRequest& request, Millis) {
+    return request.target == b ? std::optional(VirtualDriver::Reply{0ms, Outcome::response(200)})
+                               : std::nullopt;
+  });
+  driver.set_targets(0, {a, b});
+  driver.start();
+  driver.advance_to(10s);
+  std::ostringstream out;
+  print_plan(out, line, Scenario::kPrimarySilent, ScenarioRun{driver.journal(), 10s});
+  for (const char* expected : {
+           "  0:00:00.000  REGISTER -> pbx-a [a.example.com:5060;transport=udp] (walk)\n",
+           "  0:00:07.500  pbx-a [a.example.com:5060;transport=udp] unavailable: timeout after "
+           "7.5s\n"
+           "  0:00:07.500  REGISTER -> pbx-a [b.example.com:5070;transport=udp] (walk)\n",
+           "  0:00:07.500  registered on pbx-a [b.example.com:5070;transport=udp], expires in 1h\n"
+           "  0:00:07.500  FAILOVER pbx-a [a.example.com:5060;transport=udp] -> pbx-a "
+           "[b.example.com:5070;transport=udp] (REGISTER, timeout, detected in 7.5s)\n",
+       })
+    EXPECT_NE(out.str().find(expected), std::string::npos) << "missing:\n"
+                                                           << expected << "\nin:\n"
+                                                           << out.str();
+}
+
 }  // namespace
 }  // namespace sipsentry::cli

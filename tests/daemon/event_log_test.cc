@@ -103,5 +103,43 @@ TEST(EventLogTest, MessagesWithSpacesAndQuotesStayOneLogfmtValue) {
             "level=error msg=\"reload refused: f.yaml:2:3: error: unknown key 'x'\"\n");
 }
 
+TEST(EventLogTest, AnSrvFailoverNamesEachTargetBesideItsServer) {
+  std::ostringstream out;
+  EventLog log(out, EventLog::Format::kText, LogLevel::kInfo);
+  engine::Event event = failover();
+  auto& moved = std::get<engine::Failover>(event.what);
+  moved.to = 0;  // from the primary's first SRV target to its second
+  moved.from_target = engine::Target{"a.example.com", 5060, engine::Transport::kUdp};
+  moved.to_target = engine::Target{"b.example.com", 5070, engine::Transport::kTcp};
+  log.on_event(desk(), event);
+  EXPECT_EQ(without_timestamp(out.str()),
+            "level=info line=desk event=failover from=pbx-a "
+            "from_target=\"a.example.com:5060;transport=udp\" to=pbx-a "
+            "to_target=\"b.example.com:5070;transport=tcp\" method=REGISTER reason=timeout "
+            "detection=7.500s\n");
+}
+
+TEST(EventLogTest, AnSrvRequestAndRegistrationCarryTheTargetInJson) {
+  std::ostringstream out;
+  EventLog log(out, EventLog::Format::kJson, LogLevel::kDebug);
+  engine::Target target{"b.example.com", 5070, engine::Transport::kUdp};
+  engine::Event finished = request();
+  std::get<engine::RequestFinished>(finished.what).target = target;
+  log.on_event(desk(), finished);
+  log.on_event(desk(),
+               {Millis(20),
+                engine::Registered{
+                    .server = 1, .expires = Millis(3600000), .refresh = false, .target = target}});
+  std::istringstream lines(out.str());
+  std::string text;
+  for (const char* event : {"request", "registered"}) {
+    ASSERT_TRUE(std::getline(lines, text));
+    nlohmann::json line = nlohmann::json::parse(text);
+    EXPECT_EQ(line["event"], event);
+    EXPECT_EQ(line["server"], "pbx-b");
+    EXPECT_EQ(line["target"], "b.example.com:5070;transport=udp");
+  }
+}
+
 }  // namespace
 }  // namespace sipsentry::daemon

@@ -74,5 +74,29 @@ TEST(LineDriver, ALineThatGoesEndsItsRegistrationsCallIds) {
   EXPECT_TRUE(agent.ended.contains(agent.sent().at(0).request.call_id));
 }
 
+TEST(LineDriver, ARequestGoesToItsSrvTargetWithTheServersOtherSettings) {
+  FakeSipAgent agent;
+  NoObserver observer;
+  config::LineConfig line = two_servers();
+  line.settings.servers[0] = {.name = "voip", .address = "voip.example.com", .expires = 600s};
+  LineDriver driver(agent, line, observer);
+  // Resolved before start-up: two targets, the second over TCP.
+  driver.set_targets(0, {{"a.example.com", 5070, engine::Transport::kUdp},
+                         {"b.example.com", 5080, engine::Transport::kTcp}});
+  driver.start();
+  ASSERT_EQ(agent.sent().size(), 1u);
+  const sip::OutgoingRequest& first = agent.sent()[0].request;
+  EXPECT_EQ(first.target, (sip::Target{"a.example.com", 5070, engine::Transport::kUdp}));
+  EXPECT_EQ(first.expires, 600s);  // the server entry's expiry
+  EXPECT_EQ(first.domain, line.settings.domain);
+  agent.answer(0, 503);  // a refuses: the walk goes on to b, the primary's second target
+  ASSERT_EQ(agent.sent().size(), 2u);
+  EXPECT_EQ(agent.sent()[1].request.target,
+            (sip::Target{"b.example.com", 5080, engine::Transport::kTcp}));
+  agent.answer(1, 200);
+  EXPECT_EQ(driver.engine().registered_target(),
+            (engine::Target{"b.example.com", 5080, engine::Transport::kTcp}));
+}
+
 }  // namespace
 }  // namespace sipsentry::daemon

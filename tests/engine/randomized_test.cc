@@ -2,7 +2,8 @@
 // always has a timer that will move it on (it never gets stuck), its state
 // agrees with its registration, time never runs backwards, it sends nothing
 // but its register walk to a server inside that server's Retry-After, and a
-// test call hangs up where it was answered and tries each server once.
+// test call hangs up where it was answered and tries each server once. With
+// SRV targets handed in at random moments, the same holds of each target.
 #include <random>
 #include <set>
 
@@ -96,6 +97,11 @@ class RandomWorld {
   std::mt19937 random_;
 };
 
+/// A server, or one SRV target of it: "1" or "1@t3:5060;transport=udp".
+std::string place(size_t server, const std::optional<Target>& target) {
+  return std::to_string(server) + (target ? "@" + target->describe() : "");
+}
+
 /// Reads the journal as the engine wrote it, a new part at a time, and
 /// reports the first entry that breaks a rule about what goes on the wire.
 class JournalChecker {
@@ -116,6 +122,11 @@ class JournalChecker {
     return std::nullopt;
   }
 
+  bool quiet(const std::string& where, Millis at) const {
+    auto found = quiet_until_.find(where);
+    return found != quiet_until_.end() && at < found->second;
+  }
+
  private:
   std::optional<std::string> check_time(Millis at) {
     if (at < now_) return "time ran back from " + ms(now_) + " to " + ms(at);
@@ -127,18 +138,14 @@ class JournalChecker {
   void learn(const Event& event) {
     auto* finished = std::get_if<RequestFinished>(&event.what);
     if (!finished) return;
+    std::string where = place(finished->server, finished->target);
     if (finished->retry_after) {
-      quiet_until_[finished->server] = event.at + *finished->retry_after;
+      quiet_until_[where] = event.at + *finished->retry_after;
       // A BYE may not go there now: it fails over without going on the wire.
       for (auto& [dialog, call] : calls_)
-        if (call.invite_server == finished->server) call.bye_may_move = true;
+        if (call.invite_server == where) call.bye_may_move = true;
     }
-    if (finished->available) quiet_until_[finished->server] = 0ms;
-  }
-
-  bool quiet(size_t server, Millis at) const {
-    auto found = quiet_until_.find(server);
-    return found != quiet_until_.end() && at < found->second;
+    if (finished->available) quiet_until_[where] = 0ms;
   }
 
   std::optional<std::string> check_retry_after(const WireSend& send) const {
@@ -147,9 +154,10 @@ class JournalChecker {
     Purpose purpose = send.request.purpose;
     if (purpose == Purpose::kWalk || purpose == Purpose::kCancel || purpose == Purpose::kAck)
       return std::nullopt;
-    if (!quiet(send.request.server, send.at)) return std::nullopt;
-    return std::string(to_string(purpose)) + " to server " + std::to_string(send.request.server) +
-           " at " + ms(send.at) + " inside its Retry-After";
+    std::string where = place(send.request.server, send.request.target);
+    if (!quiet(where, send.at)) return std::nullopt;
+    return std::string(to_string(purpose)) + " to server " + where + " at " + ms(send.at) +
+           " inside its Retry-After";
   }
 
   /// A call's first BYE goes where its INVITE went (unless that server asked
@@ -159,30 +167,30 @@ class JournalChecker {
     if (request.method != Method::kInvite && request.method != Method::kBye) return std::nullopt;
     Call& call = calls_[request.dialog];
     bool invite = request.method == Method::kInvite;
-    if (!invite && call.byes.empty() && request.server != call.invite_server && !call.bye_may_move)
-      return "BYE to server " + std::to_string(request.server) + ", INVITE went to " +
-             std::to_string(call.invite_server);
-    if (invite) call.invite_server = request.server;
+    std::string where = place(request.server, request.target);
+    if (!invite && call.byes.empty() && where != call.invite_server && !call.bye_may_move)
+      return "BYE to server " + where + ", INVITE went to " + call.invite_server;
+    if (invite) call.invite_server = where;
     if (invite) call.bye_may_move = false;
-    std::set<size_t>& tried = invite ? call.invited : call.byes;
-    if (!request.authorize && !tried.insert(request.server).second)
-      return std::string(to_string(request.method)) + " sent to server " +
-             std::to_string(request.server) + " twice for one call";
+    std::set<std::string>& tried = invite ? call.invited : call.byes;
+    if (!request.authorize && !tried.insert(where).second)
+      return std::string(to_string(request.method)) + " sent to server " + where +
+             " twice for one call";
     return std::nullopt;
   }
 
   static std::string ms(Millis at) { return std::to_string(at.count()) + "ms"; }
 
   struct Call {
-    size_t invite_server = 0;
-    std::set<size_t> invited;
-    std::set<size_t> byes;
+    std::string invite_server;
+    std::set<std::string> invited;
+    std::set<std::string> byes;
     bool bye_may_move = false;
   };
 
   size_t read_ = 0;
   Millis now_ = 0ms;
-  std::map<size_t, Millis> quiet_until_;
+  std::map<std::string, Millis> quiet_until_;
   std::map<DialogId, Call> calls_;
 };
 
@@ -216,12 +224,12 @@ std::optional<std::string> line_violation(const VirtualDriver& driver) {
 }
 
 /// Stops the line and checks that it leaves nothing behind but, when asked
-/// for, one un-REGISTER to the server it was registered with.
-void stop_and_check(VirtualDriver& driver) {
+/// for, one un-REGISTER to the server (and target) it was registered with.
+void stop_and_check(VirtualDriver& driver, const JournalChecker& checker) {
   const LineEngine& engine = driver.engine();
   std::optional<size_t> server = engine.registered_server();
   bool unregister = engine.settings().unregister_on_exit && server &&
-                    engine.retry_after_until(*server) <= driver.now();
+                    !checker.quiet(place(*server, engine.registered_target()), driver.now());
   size_t sent = driver.wire().size();
   driver.stop();
   EXPECT_TRUE(engine.stopped());
@@ -230,6 +238,7 @@ void stop_and_check(VirtualDriver& driver) {
   if (!unregister) return;
   const SendRequest& last = driver.wire().back().request;
   EXPECT_EQ(last.server, *server);
+  EXPECT_EQ(last.target, engine.registered_target());
   EXPECT_EQ(last.expires, 0ms);
 }
 
@@ -256,7 +265,47 @@ TEST(Randomized, NoLineGetsStuckOrBreaksARuleWhateverTheServersDo) {
       ASSERT_EQ(checker.check(driver.journal()), std::nullopt);
     }
     SCOPED_TRACE("seed " + std::to_string(seed) + ", stop");
-    stop_and_check(driver);
+    stop_and_check(driver, checker);
+    if (::testing::Test::HasFailure()) return;
+  }
+}
+
+/// 0 to 3 targets from a pool of six, any transport: a set of one server.
+std::vector<Target> random_set(RandomWorld& world) {
+  std::vector<Target> targets;
+  for (size_t count = world.pick(0, 3); targets.size() < count;)
+    targets.push_back(Target{"t" + std::to_string(world.pick(0, 5)), 5060,
+                             static_cast<Transport>(world.pick(0, 2))});
+  return targets;
+}
+
+TEST(Randomized, SrvRecordSetsChangingAtAnyMomentBreakNoRule) {
+  constexpr uint32_t kSequences = 1000;
+  constexpr int kSteps = 60;
+  for (uint32_t seed = 1; seed <= kSequences; ++seed) {
+    RandomWorld world(seed);
+    LineSettings line = world.line();
+    VirtualDriver driver(line, [&world](const SendRequest& r, Millis) { return world.reply(r); });
+    JournalChecker checker;
+    for (size_t server = 0; server < line.servers.size(); ++server)
+      driver.set_targets(server, random_set(world));
+    driver.start();
+    for (int step = 0; step < kSteps; ++step) {
+      driver.advance_by(Millis(world.pick(0, 20'000)));
+      if (world.pick(0, 20) == 0) driver.place_test_call();
+      if (world.pick(0, 3) == 0)
+        driver.set_targets(world.pick(0, line.servers.size() - 1), random_set(world));
+      SCOPED_TRACE("seed " + std::to_string(seed) + ", step " + std::to_string(step) + ", " +
+                   to_string(driver.engine().state()));
+      ASSERT_EQ(line_violation(driver), std::nullopt);
+      ASSERT_EQ(checker.check(driver.journal()), std::nullopt);
+      // Registration dialogs: one a place of the walk (at most 4 servers of
+      // 3 targets), a failback probe and a test call, however sets change.
+      ASSERT_LE(driver.engine().dialogs(), 14u);
+      ASSERT_LE(driver.engine().walk_targets().size(), 12u);
+    }
+    SCOPED_TRACE("seed " + std::to_string(seed) + ", stop");
+    stop_and_check(driver, checker);
     if (::testing::Test::HasFailure()) return;
   }
 }

@@ -77,5 +77,16 @@ TEST(Target, AConfiguredIpv6AddressIsBracketedInTheRouteUri) {
   EXPECT_EQ(target_of(server).route_uri(), "sip:192.0.2.10:5999;transport=tcp");
 }
 
+// An SRV target replaces the server's host, port and transport; none is the
+// server as configured.
+TEST(Target, AnSrvTargetIsWhereTheRequestGoes) {
+  engine::Server server;
+  server.address = "voip.example.com";
+  EXPECT_EQ(target_of(server, std::nullopt).route_uri(), "sip:voip.example.com:5060;transport=udp");
+  engine::Target srv{"pbx2.example.com", 25060, Transport::kTcp};
+  EXPECT_EQ(target_of(server, srv).route_uri(), "sip:pbx2.example.com:25060;transport=tcp");
+  EXPECT_EQ(srv.describe(), "pbx2.example.com:25060;transport=tcp");
+}
+
 }  // namespace
 }  // namespace sipsentry::sip
