@@ -33,6 +33,22 @@ inline constexpr engine::Millis kRetryAfterFailure = kTtlFloor;
 /// A record set of 50 then never makes 50 walk steps nor 50 metric series.
 inline constexpr size_t kMaxTargetsPerServer = 8;
 
+/// How long one lookup (NAPTR, then the SRV names, together) may take before
+/// it counts as failed: 5 s, the first try of the system resolver
+/// (resolv.conf's default `timeout:5`). Long enough for a slow DNS server
+/// and c-ares' retries to the other servers of resolv.conf, short enough
+/// that a line whose DNS server is dead starts its walk (to the host's own
+/// address) in seconds, not after c-ares' 75 s of retries.
+inline constexpr engine::Millis kLookupDeadline{5'000};
+
+/// When record sets are resolved again. Tests shorten the floor.
+struct RefreshPolicy {
+  engine::Millis floor = kTtlFloor;
+  engine::Millis ceiling = kTtlCeiling;
+  engine::Millis retry_after_failure = kRetryAfterFailure;
+  engine::Millis lookup_deadline = kLookupDeadline;
+};
+
 /// How long an answer's records are used before being resolved again: the
 /// smallest TTL among them, within [kTtlFloor, kTtlCeiling]; a failure,
 /// kRetryAfterFailure.
