@@ -56,9 +56,4 @@ std::optional<resolve::SrvRecord> srv_record_of(const resolve::Resolution& resol
   return std::nullopt;
 }
 
-std::string describe_server(const resolve::ServerName& server) {
-  if (!resolve::uses_service_records(server)) return server.host;
-  return server.host + " (resolved by DNS SRV/NAPTR, RFC 3263)";
-}
-
 }  // namespace sipsentry::cli

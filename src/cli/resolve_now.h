@@ -28,8 +28,4 @@ std::string describe_target(const resolve::ServiceTarget& target);
 std::optional<resolve::SrvRecord> srv_record_of(const resolve::Resolution& resolution,
                                                 const resolve::ServiceTarget& target);
 
-/// "pbx.example.com (resolved by DNS SRV/NAPTR, RFC 3263)" for a server
-/// resolved so, else the host as written.
-std::string describe_server(const resolve::ServerName& server);
-
 }  // namespace sipsentry::cli

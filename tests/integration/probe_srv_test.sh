@@ -96,11 +96,40 @@ expect_output "is dns" "$out" "unavailable \(dns\)"
 expect_exit "a configured port skips SRV (srv.test has no address)" 2 $?
 expect_absent "no SRV line with a port" "resolved by DNS SRV" "$out"
 
+# validate and plan say which server is resolved by SRV; plan --resolve
+# resolves it now and prints the targets a walk would try, in order.
+config="$work/sipsentry.yaml"
+cat >"$config" <<YAML
+lines:
+  - name: reception
+    user: "1001"
+    servers:
+      - {name: pbx, address: srv.test}
+      - {name: fixed, address: 127.0.0.1, port: $port}
+YAML
+"$sipsentry" validate -c "$config" >"$out" 2>&1
+expect_exit "validate" 0 $?
+expect_text "validate: resolved by SRV" "$out" \
+  "reception: pbx srv.test (resolved by DNS SRV/NAPTR, RFC 3263) (primary, budget 7.5s"
+expect_text "validate: a port is not" "$out" "fixed udp 127.0.0.1:$port (backup"
+"$sipsentry" plan -c "$config" --resolve >"$out" 2>&1
+expect_exit "plan --resolve" 0 $?
+expect_text "plan --resolve: the record set and its TTL" "$out" \
+  "  srv.test: 2 targets by NAPTR and SRV, TTL 5s, resolved again after 30s (the floor)"
+expect_text "plan --resolve: the first target" "$out" "    1. pbx.test:$port udp (priority 10, weight 100)"
+expect_text "plan --resolve: the second target" "$out" "    2. pbx.test:$closed udp (priority 20, weight 100)"
+expect_text "plan: the header says SRV" "$out" \
+  "  primary pbx srv.test (resolved by DNS SRV/NAPTR, RFC 3263), REGISTER budget 7.5s"
+
 kill "$dns_pid"
 wait "$dns_pid" 2>/dev/null
 "$sipsentry" probe sip:srv.test >"$out" 2>&1
 expect_exit "no DNS server" 2 $?
 expect_output "no DNS server is dns" "$out" "unavailable \(dns\)"
 expect_text "says why" "$out" "cannot resolve srv.test"
+"$sipsentry" plan -c "$config" --resolve >"$out" 2>&1
+expect_exit "plan --resolve without DNS still plans" 0 $?
+expect_text "plan --resolve without DNS says why" "$out" \
+  "  srv.test: cannot resolve now (NAPTR srv.test: no DNS server answered in time)"
 
 finish
