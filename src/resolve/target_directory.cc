@@ -144,13 +144,16 @@ void SharedDirectory::resolved(const std::string& key, Resolution resolution) {
 /// Calls each of `watchers` with the name's record set. A listener may
 /// watch or unwatch anything, even the name itself.
 void SharedDirectory::tell(const std::string& key, const std::vector<WatchId>& watchers) {
+  auto found = names_.find(key);
+  if (found == names_.end() || !found->second.current) return;
+  // One copy for all: a listener may erase the name, and with it `current`.
+  const Resolution resolution = *found->second.current;
   for (WatchId id : watchers) {
-    auto found = names_.find(key);
+    found = names_.find(key);
     if (found == names_.end()) return;
     auto watcher = found->second.watchers.find(id);
-    if (watcher == found->second.watchers.end() || !found->second.current) continue;
-    Listener listener = watcher->second;
-    Resolution resolution = *found->second.current;
+    if (watcher == found->second.watchers.end()) continue;
+    Listener listener = watcher->second;  // it may unwatch itself
     listener(resolution);
   }
 }
