@@ -1,6 +1,8 @@
 // The top level of a configuration file (spec.md §10).
 #include "config/load.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -60,6 +62,34 @@ void read_bind(YamlReader& r, const YamlNode& node, std::vector<std::string>& bi
                             }}});
 }
 
+/// The address family of an IP literal, AF_UNSPEC for a name.
+int family_of(const std::string& address) {
+  in_addr ipv4{};
+  if (address.find(':') != std::string::npos) return AF_INET6;  // kept bare by the reader
+  return inet_pton(AF_INET, address.c_str(), &ipv4) == 1 ? AF_INET : AF_UNSPEC;
+}
+
+/// A server given as an IP literal of a family that no sip.bind address has
+/// can never be reached: every request to it would fail at once as `local`.
+/// Said when the file is read, where sip.bind can still be fixed.
+void warn_unbound_families(YamlReader& r, const YamlNode& line_node, const LineConfig& line,
+                           const std::vector<std::string>& binds) {
+  bool ipv6 = std::any_of(binds.begin(), binds.end(),
+                          [](const std::string& b) { return b.starts_with('['); });
+  bool ipv4 = std::any_of(binds.begin(), binds.end(),
+                          [](const std::string& b) { return !b.starts_with('['); });
+  std::vector<YamlNode> servers = line_node["servers"].items();  // none when not a list
+  for (size_t i = 0; i < line.settings.servers.size() && i < servers.size(); ++i) {
+    int family = family_of(line.settings.servers[i].address);
+    if ((family == AF_INET6 && !ipv6) || (family == AF_INET && !ipv4))
+      r.warning(servers[i]["address"], std::string("server '") + line.settings.servers[i].name +
+                                           "' is an " + (family == AF_INET6 ? "IPv6" : "IPv4") +
+                                           " address but sip.bind has no " +
+                                           (family == AF_INET6 ? "IPv6" : "IPv4") +
+                                           " address: every request to it fails as 'local'");
+  }
+}
+
 void read_lines(YamlReader& r, const YamlNode& node, const LineConfig& defaults,
                 const SecretSources& secrets, Config& config) {
   auto items = r.sequence(node, "lines");
@@ -68,6 +98,7 @@ void read_lines(YamlReader& r, const YamlNode& node, const LineConfig& defaults,
   std::map<std::string, int> first_seen;  // name -> 1-based line in the file
   for (const YamlNode& item : *items) {
     config.lines.push_back(read_line(r, item, defaults, secrets));
+    warn_unbound_families(r, item, config.lines.back(), config.sip.bind);
     const std::string& name = config.lines.back().settings.name;
     if (name.empty() || !item.IsMap()) continue;
     auto [seen, inserted] = first_seen.emplace(name, item["name"].Mark().line + 1);

@@ -4,11 +4,13 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <vector>
 
 #include "resolve/answer_ttls.h"
+#include "resolve/resolv_conf.h"
 #include "resolve/resolver.h"
 
 namespace sipsentry::resolve {
@@ -122,7 +124,15 @@ bool AresResolver::start(const ResolverSettings& settings, std::string& error) {
   // /etc/hosts, then DNS: glibc's "files dns", whatever host.conf says.
   char lookups[] = "fb";
   options.lookups = lookups;
-  int status = ares_init_options(&channel_, &options, ARES_OPT_SOCK_STATE_CB | ARES_OPT_LOOKUPS);
+  int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_LOOKUPS;
+  // resolv.conf's "timeout:" and "attempts:", which c-ares 1.18 ignores.
+  std::ifstream resolv_conf("/etc/resolv.conf");
+  if (std::optional<RetryOptions> retry = read_retry_options(resolv_conf)) {
+    options.timeout = static_cast<int>(retry->timeout.count());
+    options.tries = retry->attempts;
+    mask |= ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES;
+  }
+  int status = ares_init_options(&channel_, &options, mask);
   if (status != ARES_SUCCESS)
     return (error = std::string("cannot start the resolver: ") + ares_strerror(status)), false;
   if (!settings.server.empty()) {

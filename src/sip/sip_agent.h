@@ -93,12 +93,12 @@ struct RequestReport {
   };
   Kind kind = Kind::kFinal;
   engine::Outcome outcome{};
-  bool connected = false;  // TCP/TLS: a connection was established
-  std::string phrase{};    // the response's reason phrase, or what failed
+  bool connected = false;       // TCP/TLS: a connection was established
+  std::string phrase{};         // the response's reason phrase, or what failed
   /// The numeric address the request went to when the adapter resolved the
   /// target's name (a route URI's host: IPv6 in brackets); empty otherwise.
   std::string address{};
-  engine::Millis round_trip{};  // from the first send
+  engine::Millis round_trip{};  // from the first send (a `dns` failure: from the lookup)
   bool finished() const { return kind == Kind::kFinal || kind == Kind::kGaveUp; }
 };
 

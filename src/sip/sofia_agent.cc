@@ -167,9 +167,10 @@ SipAgent::RequestId SofiaAgent::send(const OutgoingRequest& request, Listener li
 /// DNS server that does not answer in time, is `dns` (spec.md §2).
 void SofiaAgent::resolve_then_start(RequestId id, const OutgoingRequest& request) {
   const std::string& name = request.target.host;
+  engine::Millis asked = now();
   requests_[id].lookup = resolver_->addresses(
       name, resolution_deadline(request.budget),
-      [this, id, request](const resolve::Answer<resolve::Address>& answer) {
+      [this, id, request, asked](const resolve::Answer<resolve::Address>& answer) {
         auto found = requests_.find(id);
         if (found == requests_.end()) return;
         found->second.lookup = 0;
@@ -179,7 +180,8 @@ void SofiaAgent::resolve_then_start(RequestId id, const OutgoingRequest& request
               std::string(to_string(answer.failure.value_or(resolve::Failure::kNoRecords)));
           RequestReport report{.kind = RequestReport::Kind::kFinal,
                                .outcome = engine::Outcome::failure(engine::TransportError::kDns),
-                               .phrase = "cannot resolve " + request.target.host + ": " + why};
+                               .phrase = "cannot resolve " + request.target.host + ": " + why,
+                               .round_trip = now() - asked};  // what the lookup cost
           return deliver(id, report);
         }
         OutgoingRequest routed = request;

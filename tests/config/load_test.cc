@@ -262,5 +262,31 @@ TEST(ExampleConfig, ValidatesWithItsPasswordVariablesSet) {
   EXPECT_EQ(result.config->lines[1].settings.servers.size(), 3u);
 }
 
+TEST(Config, AnIpLiteralServerOfAFamilyNoBindAddressHasIsAWarningAtItsAddress) {
+  const char* yaml = R"(sip: {bind: "0.0.0.0:0"}
+lines:
+  - name: reception
+    user: "1001"
+    servers:
+      - {address: 192.0.2.10}
+      - {address: "2001:db8::1"}
+      - {address: pbx.example.com}
+)";
+  LoadResult result = parse_config(yaml, "test.yaml", testing::FakeEnvironment{}, "/etc/sipsentry");
+  ASSERT_TRUE(result.config);
+  ASSERT_EQ(result.warnings.size(), 1u);
+  EXPECT_EQ(result.warnings[0].to_string(),
+            "test.yaml:7:19: warning: server '[2001:db8::1]:5060' is an IPv6 address but sip.bind "
+            "has no IPv6 address: every request to it fails as 'local'");
+}
+
+TEST(Config, TheDefaultBindReachesServersOfBothFamiliesWithoutAWarning) {
+  LoadResult result = parse_config(
+      "lines: [{name: a, user: '1', servers: [{address: 192.0.2.10}, {address: '::1'}]}]\n",
+      "test.yaml", testing::FakeEnvironment{}, "/etc/sipsentry");
+  ASSERT_TRUE(result.config);
+  EXPECT_TRUE(result.warnings.empty());
+}
+
 }  // namespace
 }  // namespace sipsentry::config

@@ -32,23 +32,17 @@ log="$work/registrar/log"
 # only "localhost" and 127.x loopback targets), and the request then leaves
 # from the machine's own address, still over the loopback device.
 received() { grep -cE "received OPTIONS from [0-9.]+:[0-9]+ over udp" "$log"; }
-# received_by COUNT: the OPTIONS count once it reached COUNT (Kamailio's
-# workers write their log lines a moment after answering), or after 2 s.
-received_by() {
-  for _ in $(seq 1 20); do [ "$(received)" -ge "$1" ] && break; sleep 0.1; done
-  received
-}
 
 sleep 0.2  # the start-up probes logged
 before=$(received)
 in_namespace "$sipsentry" probe "sip:localhost:$port" >"$out" 2>&1
 expect_exit "probe sip:localhost:PORT" 0 $?
 expect_output "localhost answers" "$out" "^OPTIONS sip:localhost:$port: 200 OK after"
-expect_exit "the server saw the OPTIONS sent to localhost" $((before + 1)) "$(received_by $((before + 1)))"
+expect_exit "the server saw the OPTIONS sent to localhost" $((before + 1)) "$(count_by $((before + 1)) received)"
 
 in_namespace "$sipsentry" probe "sip:pbx.lab.test:$port" >"$out" 2>&1
 expect_exit "a name only /etc/hosts knows" 0 $?
-expect_exit "the server saw the OPTIONS sent to pbx.lab.test" $((before + 2)) "$(received_by $((before + 2)))"
+expect_exit "the server saw the OPTIONS sent to pbx.lab.test" $((before + 2)) "$(count_by $((before + 2)) received)"
 
 in_namespace "$sipsentry" probe "sip:elsewhere.lab.test:$port" >"$out" 2>&1
 expect_exit "a name neither /etc/hosts nor DNS knows" 2 $?

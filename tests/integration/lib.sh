@@ -187,6 +187,15 @@ wait_for() {
   return 1
 }
 
+# count_by COUNT CMD...: the number CMD prints once it reached COUNT, or
+# after 2 s (a Kamailio worker writes its log line a moment after it
+# answered, so a count read at once can be one short).
+count_by() {
+  goal=$1; shift
+  for _ in $(seq 1 20); do [ "$("$@")" -ge "$goal" ] && break; sleep 0.1; done
+  "$@"
+}
+
 # stop_kamailio NAME: stops an instance and waits until its port is free.
 stop_kamailio() {
   eval "pid=\$${1}_pid"
