@@ -93,8 +93,8 @@ struct RequestReport {
   };
   Kind kind = Kind::kFinal;
   engine::Outcome outcome{};
-  bool connected = false;       // TCP/TLS: a connection was established
-  std::string phrase{};         // the response's reason phrase, or what failed
+  bool connected = false;  // TCP/TLS: a connection was established
+  std::string phrase{};    // the response's reason phrase, or what failed
   /// The numeric address the request went to when the adapter resolved the
   /// target's name (a route URI's host: IPv6 in brackets); empty otherwise.
   std::string address{};
