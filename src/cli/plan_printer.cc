@@ -5,6 +5,7 @@
 #include <string>
 #include <variant>
 
+#include "cli/server_text.h"
 #include "engine/budget.h"
 
 namespace sipsentry::cli {
@@ -119,7 +120,8 @@ void print_test_call(std::ostream& out, const engine::LineSettings& line) {
   out << budget(engine::BudgetKind::kFull) << " on the last server (until the first 1xx)\n";
 }
 
-void print_header(std::ostream& out, const engine::LineSettings& line, engine::Scenario scenario) {
+void print_header(std::ostream& out, const engine::LineSettings& line, engine::Scenario scenario,
+                  const std::vector<resolve::ServerName>& as_written) {
   out << "line " << line.name << ", scenario " << engine::to_string(scenario) << ": "
       << engine::describe(scenario) << "\n";
   for (size_t i = 0; i < line.servers.size(); ++i) {
@@ -127,9 +129,10 @@ void print_header(std::ostream& out, const engine::LineSettings& line, engine::S
     auto kind = engine::budget_kind_for(i, line.servers.size());
     Millis budget =
         engine::request_budget(line.timers, line.retry, kind, engine::Method::kRegister);
+    const resolve::ServerName* written = i < as_written.size() ? &as_written[i] : nullptr;
     out << "  " << (i == 0 ? "primary " : "backup  ") << server.name << " "
-        << engine::to_string(server.transport) << " " << server.uri_host() << ":" << server.port
-        << ", REGISTER budget " << format_duration(budget) << "\n";
+        << describe_server(server, written) << ", REGISTER budget " << format_duration(budget)
+        << "\n";
   }
   if (line.keepalive_interval > 0ms)
     out << "  keep-alive OPTIONS every " << format_duration(line.keepalive_interval)
@@ -163,8 +166,9 @@ std::string format_duration(Millis duration) {
 }
 
 void print_plan(std::ostream& out, const engine::LineSettings& line, engine::Scenario scenario,
-                const engine::ScenarioRun& run) {
-  print_header(out, line, scenario);
+                const engine::ScenarioRun& run,
+                const std::vector<resolve::ServerName>& as_written) {
+  print_header(out, line, scenario, as_written);
   for (const engine::JournalEntry& entry : run.journal) {
     if (auto* send = std::get_if<engine::WireSend>(&entry)) {
       if (!listed(send->request)) continue;

@@ -4,6 +4,7 @@
 
 #include "engine/line_settings.h"
 #include "engine/scenario.h"
+#include "resolve/rfc3263.h"
 
 namespace sipsentry::cli {
 
@@ -16,7 +17,10 @@ std::string format_duration(engine::Millis duration);
 /// sends (first sends and retransmissions) and every decision it takes.
 /// Keep-alive and observation OPTIONS are summarised in the header rather
 /// than listed, since they never move the line in these scenarios.
+/// `as_written` (LineConfig::server_names) says which servers are resolved
+/// by DNS SRV; empty: none.
 void print_plan(std::ostream& out, const engine::LineSettings& line, engine::Scenario scenario,
-                const engine::ScenarioRun& run);
+                const engine::ScenarioRun& run,
+                const std::vector<resolve::ServerName>& as_written = {});
 
 }  // namespace sipsentry::cli

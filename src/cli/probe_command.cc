@@ -7,6 +7,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/plan_printer.h"
+#include "cli/resolve_now.h"
 #include "cli/sip_log.h"
 #include "config/duration.h"
 #include "engine/budget.h"
@@ -44,13 +45,25 @@ struct Finding {
   int status = 0;
   std::string phrase;
   engine::Millis round_trip{};
+  std::string address{};  // where a name was sent to; empty: not resolved by the adapter
 };
 
 Finding judge(const sip::RequestReport& report) {
   engine::Verdict verdict = engine::classify(report.outcome, {500, 503});
-  return {verdict, engine::outcome_label(verdict, report.outcome.status), report.outcome.status,
-          report.phrase, report.round_trip};
+  return {verdict,
+          engine::outcome_label(verdict, report.outcome.status),
+          report.outcome.status,
+          report.phrase,
+          report.round_trip,
+          report.address};
 }
+
+/// How the probe's target came from an RFC 3263 lookup (a name without a
+/// port and without maddr): the record set and the target it chose.
+struct SrvRoute {
+  resolve::Resolution resolution;
+  std::vector<resolve::ServiceTarget> targets{};  // in the order RFC 3263 tries them
+};
 
 /// No final answer within the budget: over TCP/TLS, with or without a connection.
 Finding no_answer(bool stream, bool connected, engine::Millis waited) {
@@ -70,14 +83,31 @@ int exit_code_of(const engine::Verdict& verdict) {
   return kExitWarning;
 }
 
+/// "pbx.example.com:5060 udp (address 192.0.2.10)": where the request went.
+std::string describe_sent_to(const sip::Target& target, const Finding& finding) {
+  std::string text = describe_target({target.host, target.port, target.transport});
+  if (!finding.address.empty()) text += " (address " + finding.address + ")";
+  return text;
+}
+
+nlohmann::json target_json(const sip::Target& target, const Finding& finding) {
+  return {{"host", target.host},
+          {"port", target.port},
+          {"transport", engine::to_string(target.transport)},
+          {"address", finding.address}};
+}
+
 void print(const ProbeOptions& options, const sip::OutgoingRequest& request,
-           const Finding& finding) {
+           const std::optional<SrvRoute>& route, const Finding& finding) {
   const char* method = engine::to_string(request.method);
   bool available = finding.verdict.kind != engine::Verdict::Kind::kUnavailable;
   if (options.format == "json") {
     nlohmann::json out = {{"uri", options.uri},
                           {"method", method},
                           {"transport", engine::to_string(request.target.transport)},
+                          {"target", target_json(request.target, finding)},
+                          {"resolved_by_srv", route.has_value()},
+                          {"srv_targets", route ? route->targets.size() : 0},
                           {"available", available},
                           {"local_error", local_error(finding.verdict)},
                           {"outcome", finding.outcome},
@@ -95,6 +125,23 @@ void print(const ProbeOptions& options, const sip::OutgoingRequest& request,
   else
     std::cout << finding.status << " " << finding.phrase;
   std::cout << " after " << format_duration(finding.round_trip) << "\n";
+  if (!route) return;
+  if (route->targets.empty()) {
+    std::cout << "  resolved by DNS SRV/NAPTR (RFC 3263): no target (" << finding.phrase << ")\n";
+    return;
+  }
+  std::cout << "  resolved by DNS SRV/NAPTR (RFC 3263): sent to "
+            << describe_sent_to(request.target, finding) << ", the first of "
+            << route->targets.size() << (route->targets.size() == 1 ? " target" : " targets")
+            << "\n";
+}
+
+/// The request's budget and its planned sends (RFC 3261's retransmissions
+/// with the default T1/T2) inside it.
+void set_budget(sip::OutgoingRequest& request, engine::Millis budget) {
+  request.budget = budget;
+  request.sends = engine::send_offsets(request.timers, request.budget, request.target.transport,
+                                       request.method);
 }
 
 /// OPTIONS, or with --user a REGISTER that answers one digest challenge.
@@ -127,10 +174,47 @@ std::optional<sip::OutgoingRequest> build_request(const ProbeOptions& options, s
   request.tls = {!options.insecure, options.ca_file};
   if (!add_credentials(options, request, error)) return std::nullopt;
   // RFC 3261's retransmissions (default T1/T2) inside the timeout.
-  request.budget = std::get<engine::Millis>(timeout);
-  request.sends =
-      engine::send_offsets(request.timers, request.budget, target->transport, request.method);
+  set_budget(request, std::get<engine::Millis>(timeout));
   return request;
+}
+
+/// The server the URI names, for RFC 3263: nullopt unless it is resolved
+/// by NAPTR and SRV (a name without a port, and no maddr).
+std::optional<resolve::ServerName> srv_server(const std::string& uri) {
+  std::string error;
+  auto written = sip::parse_uri_server(uri, error);
+  if (!written || written->maddr) return std::nullopt;
+  resolve::ServerName server{.host = written->target.host};
+  if (written->port_given) server.port = written->target.port;
+  if (written->transport_given) server.transport = written->target.transport;
+  if (!resolve::uses_service_records(server)) return std::nullopt;
+  return server;
+}
+
+/// Resolves the URI's name by RFC 3263 within the first part of the budget
+/// (at most the directory's lookup deadline, 9/10 of the budget), and aims
+/// the request at the first target with what is left of its budget.
+/// No target: the lookup failed or gave none, and `failure` says why.
+SrvRoute route_by_srv(sip::SipAgent& agent, const resolve::ServerName& server,
+                      sip::OutgoingRequest& request, Finding& failure) {
+  engine::Millis started = agent.now();
+  engine::Millis deadline = std::min(resolve::kLookupDeadline, request.budget * 9 / 10);
+  SrvRoute route{resolve_now(agent, {server}, deadline).front()};
+  engine::Millis spent = agent.now() - started;
+  if (!route.resolution.failed)
+    route.targets = resolve::targets_of(server, route.resolution, system_draw());
+  if (route.targets.empty()) {
+    std::string why = route.resolution.failed ? route.resolution.error
+                                              : "its SRV records say the service is not available";
+    failure = judge({.outcome = engine::Outcome::failure(engine::TransportError::kDns),
+                     .phrase = "cannot resolve " + server.host + ": " + why,
+                     .round_trip = spent});
+    return route;
+  }
+  const resolve::ServiceTarget& first = route.targets.front();
+  request.target = {first.host, first.port, first.transport};
+  set_budget(request, std::max(request.budget - spent, engine::Millis(1)));
+  return route;
 }
 
 /// Sends the request and waits for its final answer, or for the budget.
@@ -165,8 +249,17 @@ int run_probe(const ProbeOptions& options) {
     std::cerr << "sipsentry probe: " << error << "\n";
     return kExitUsage;
   }
+  std::optional<SrvRoute> route;
+  if (auto server = srv_server(options.uri)) {
+    Finding failure;
+    route = route_by_srv(*agent, *server, *request, failure);
+    if (route->targets.empty()) {
+      print(options, *request, route, failure);
+      return exit_code_of(failure.verdict);
+    }
+  }
   Finding finding = probe(*agent, *request);
-  print(options, *request, finding);
+  print(options, *request, route, finding);
   return exit_code_of(finding.verdict);
 }
 

@@ -9,6 +9,7 @@
 #include "cli/instance_options.h"
 #include "cli/load_errors.h"
 #include "cli/plan_printer.h"
+#include "cli/server_text.h"
 #include "cli/strict_option.h"
 #include "config/load.h"
 #include "config/shard.h"
@@ -23,18 +24,21 @@ std::string describe_sends(const std::vector<engine::Millis>& sends) {
   return text;
 }
 
-/// "reception: pbx-a udp 192.0.2.10:5060 (primary, budget 7.5s, sends 0s/500ms/1.5s/3.5s); …"
-std::string summarise(const engine::LineSettings& line) {
+/// "reception: pbx-a udp 192.0.2.10:5060 (primary, budget 7.5s, sends 0s/500ms/1.5s/3.5s); …",
+/// a server resolved by SRV as "pbx pbx.example.com (resolved by DNS SRV/NAPTR, RFC 3263) (…)".
+std::string summarise(const config::LineConfig& config) {
+  const engine::LineSettings& line = config.settings;
   std::ostringstream out;
   out << line.name << ":";
   for (size_t i = 0; i < line.servers.size(); ++i) {
     const engine::Server& server = line.servers[i];
     auto kind = engine::budget_kind_for(i, line.servers.size());
     auto plan = engine::plan_request(line, i, engine::Method::kRegister, kind);
-    out << (i ? "; " : " ") << server.name << " " << engine::to_string(server.transport) << " "
-        << server.uri_host() << ":" << server.port << " (" << (i == 0 ? "primary" : "backup")
-        << ", budget " << format_duration(plan.budget) << ", sends " << describe_sends(plan.sends)
-        << ")";
+    const resolve::ServerName* written =
+        i < config.server_names.size() ? &config.server_names[i] : nullptr;
+    out << (i ? "; " : " ") << server.name << " " << describe_server(server, written) << " ("
+        << (i == 0 ? "primary" : "backup") << ", budget " << format_duration(plan.budget)
+        << ", sends " << describe_sends(plan.sends) << ")";
   }
   return out.str();
 }
@@ -56,7 +60,7 @@ int run_validate(const ValidateOptions& options) {
   // The whole file is checked; with --shard only its lines are listed, so
   // that an operator sees what each instance will run.
   if (options.shard) std::cout << config::select_shard(lines, *options.shard).to_string() << "\n";
-  for (const config::LineConfig& line : lines) std::cout << summarise(line.settings) << "\n";
+  for (const config::LineConfig& line : lines) std::cout << summarise(line) << "\n";
   return kExitOk;
 }
 

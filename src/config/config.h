@@ -5,6 +5,7 @@
 
 #include "config/secret.h"
 #include "engine/line_settings.h"
+#include "resolve/rfc3263.h"
 
 namespace sipsentry::config {
 
@@ -21,6 +22,10 @@ struct LineConfig {
   std::string auth_user;
   Secret password;
   TlsSettings tls;
+  /// settings.servers as written, one each: a port or transport left out
+  /// is nullopt, so that a name without a port is resolved by RFC 3263's
+  /// NAPTR and SRV (resolve::uses_service_records).
+  std::vector<resolve::ServerName> server_names;
   friend bool operator==(const LineConfig&, const LineConfig&) = default;
 };
 

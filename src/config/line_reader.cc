@@ -127,7 +127,7 @@ LineConfig read_line(YamlReader& r, const YamlNode& node, const LineConfig& defa
       {"domain", r.into_string(s.domain, "domain")},
       {"display_name", r.into_string(s.display_name, "display_name")},
       {"auth_user", r.into_string(line.auth_user, "auth_user")},
-      {"servers", [&](const YamlNode& v) { s.servers = read_servers(r, v); }},
+      {"servers", [&](const YamlNode& v) { s.servers = read_servers(r, v, line.server_names); }},
       {"test_call", [&](const YamlNode& v) { read_test_call(r, v, s); }},
   };
   PasswordReader passwords(r, secrets, line.password);

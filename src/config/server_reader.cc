@@ -34,9 +34,10 @@ void read_address(YamlReader& r, const YamlNode& node, std::string& address) {
   address = bare;
 }
 
-engine::Server read_server(YamlReader& r, const YamlNode& node) {
+engine::Server read_server(YamlReader& r, const YamlNode& node, resolve::ServerName& name) {
   engine::Server server;
   std::optional<int64_t> port;
+  bool transport_given = false;
   r.read_map(node, "servers",
              {{"name", r.into_string(server.name, "name")},
               {"address", [&](const YamlNode& v) { read_address(r, v, server.address); }},
@@ -45,7 +46,9 @@ engine::Server read_server(YamlReader& r, const YamlNode& node) {
                [&](const YamlNode& v) {
                  std::optional<std::string> text = r.string(v, "transport");
                  if (!text) return;
-                 if (auto transport = parse_transport(*text))
+                 auto transport = parse_transport(*text);
+                 transport_given = transport.has_value();
+                 if (transport)
                    server.transport = *transport;
                  else
                    r.error(v, "'transport': unknown transport '" + *text +
@@ -62,13 +65,18 @@ engine::Server read_server(YamlReader& r, const YamlNode& node) {
   server.port = port ? static_cast<uint16_t>(*port)
                      : (server.transport == engine::Transport::kTls ? 5061 : 5060);
   if (server.name.empty()) server.name = server.uri_host() + ":" + std::to_string(server.port);
+  name.host = server.uri_host();
+  if (port) name.port = server.port;
+  if (transport_given) name.transport = server.transport;
   return server;
 }
 
 }  // namespace
 
-std::vector<engine::Server> read_servers(YamlReader& r, const YamlNode& node) {
+std::vector<engine::Server> read_servers(YamlReader& r, const YamlNode& node,
+                                         std::vector<resolve::ServerName>& as_written) {
   std::vector<engine::Server> servers;
+  as_written.clear();
   auto items = r.sequence(node, "servers");
   if (!items) return servers;
   if (items->empty()) r.error(node, "'servers': a line needs at least 1 server");
@@ -77,7 +85,7 @@ std::vector<engine::Server> read_servers(YamlReader& r, const YamlNode& node) {
             "'servers': at most 8 servers per line, got " + std::to_string(items->size()));
   std::set<std::string> names;
   for (const YamlNode& item : *items) {
-    servers.push_back(read_server(r, item));
+    servers.push_back(read_server(r, item, as_written.emplace_back()));
     if (!names.insert(servers.back().name).second)
       r.error(item, "duplicate server name '" + servers.back().name + "' in this line");
   }

@@ -33,6 +33,24 @@ inline constexpr engine::Millis kRetryAfterFailure = kTtlFloor;
 /// A record set of 50 then never makes 50 walk steps nor 50 metric series.
 inline constexpr size_t kMaxTargetsPerServer = 8;
 
+/// The most one lookup (NAPTR, then the SRV names together) may take before
+/// it counts as failed: a backstop. The resolver's own timeout ends a lookup
+/// of a silent DNS server first, as the system's resolver would: resolv.conf's
+/// `timeout:` and `attempts:` over its nameservers (5 s and 2 by default), so
+/// that a second nameserver is still asked when the first is dead and an
+/// operator's `timeout:1` is honoured; a deadline of our own below that would
+/// cut both. 30 s is glibc's largest `timeout:`. Meanwhile the last good
+/// record set stays in use, so a slow lookup costs nothing but its wait.
+inline constexpr engine::Millis kLookupDeadline{30'000};
+
+/// When record sets are resolved again. Tests shorten the floor.
+struct RefreshPolicy {
+  engine::Millis floor = kTtlFloor;
+  engine::Millis ceiling = kTtlCeiling;
+  engine::Millis retry_after_failure = kRetryAfterFailure;
+  engine::Millis lookup_deadline = kLookupDeadline;
+};
+
 /// How long an answer's records are used before being resolved again: the
 /// smallest TTL among them, within [kTtlFloor, kTtlCeiling]; a failure,
 /// kRetryAfterFailure.

@@ -26,6 +26,7 @@ struct ServerName {
   /// nothing else decides (RFC 3263 leaves that to the client).
   std::vector<engine::Transport> allowed{engine::Transport::kUdp, engine::Transport::kTcp,
                                          engine::Transport::kTls};
+  friend bool operator==(const ServerName&, const ServerName&) = default;
 };
 
 /// One place to send to: a host (name or address) with its port and transport.

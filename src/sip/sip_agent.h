@@ -11,6 +11,7 @@
 #include "engine/line_settings.h"
 #include "engine/method.h"
 #include "engine/outcome.h"
+#include "resolve/target_directory.h"
 #include "sip/target.h"
 
 namespace sipsentry::sip {
@@ -92,8 +93,11 @@ struct RequestReport {
   };
   Kind kind = Kind::kFinal;
   engine::Outcome outcome{};
-  bool connected = false;       // TCP/TLS: a connection was established
-  std::string phrase{};         // the response's reason phrase, or what failed
+  bool connected = false;  // TCP/TLS: a connection was established
+  std::string phrase{};    // the response's reason phrase, or what failed
+  /// The numeric address the request went to when the adapter resolved the
+  /// target's name (a route URI's host: IPv6 in brackets); empty otherwise.
+  std::string address{};
   engine::Millis round_trip{};  // from the first send (a `dns` failure: from the lookup)
   bool finished() const { return kind == Kind::kFinal || kind == Kind::kGaveUp; }
 };
@@ -153,6 +157,9 @@ class SipAgent {
   virtual uint64_t out_of_range_messages() const = 0;
   /// The port the agent listens on (UDP and TCP), the one REGISTER's Contact names.
   virtual uint16_t local_port() const = 0;
+  /// The RFC 3263 record sets of the servers given by name, resolved on this
+  /// agent's event loop by the resolver its requests use.
+  virtual resolve::TargetDirectory& directory() = 0;
 };
 
 }  // namespace sipsentry::sip

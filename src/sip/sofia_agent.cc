@@ -52,6 +52,7 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   uint64_t malformed_messages() const override;
   uint64_t out_of_range_messages() const override { return out_of_range_; }
   uint16_t local_port() const override { return listener_->port(); }
+  resolve::TargetDirectory& directory() override { return *directory_; }
 
   ChallengeStore& challenges() override { return challenges_; }
   /// The listener's address of the server's family: where it can reach us.
@@ -77,6 +78,7 @@ class SofiaAgent final : public SipAgent, public RequestContext {
     std::unique_ptr<SofiaRequest> request;
     Listener listener;
     resolve::Resolver::LookupId lookup = 0;  // its target's name being resolved; 0: none
+    std::string address{};                   // what the name resolved to
   };
 
   void resolve_then_start(RequestId id, const OutgoingRequest& request);
@@ -96,7 +98,8 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   // Declared in the order they are built: destroyed requests first, loop last.
   std::unique_ptr<EventLoop> loop_;
   std::unique_ptr<SofiaLoopHooks> loop_hooks_;
-  std::unique_ptr<resolve::Resolver> resolver_;  // every name a request goes to
+  std::unique_ptr<resolve::Resolver> resolver_;          // every name a request goes to
+  std::unique_ptr<resolve::TargetDirectory> directory_;  // record sets, on resolver_
   std::unique_ptr<StackAgent> listener_;  // bound to options.bind; its address is the Contact
   std::map<decltype(StackProfile{}.key()), std::unique_ptr<StackAgent>> stacks_;
   ChallengeStore challenges_;
@@ -120,6 +123,7 @@ bool SofiaAgent::start(const AgentOptions& options, std::string& error) {
   loop_hooks_ = std::make_unique<SofiaLoopHooks>(*loop_);
   resolver_ = resolve::Resolver::create(*loop_hooks_, {.server = options.dns_server}, error);
   if (!resolver_) return false;
+  directory_ = resolve::TargetDirectory::create(*resolver_, *loop_hooks_);
   listener_ = StackAgent::create(loop_->root(), options.bind, StackProfile{}, options, error);
   return listener_ != nullptr;
 }
@@ -181,7 +185,7 @@ void SofiaAgent::resolve_then_start(RequestId id, const OutgoingRequest& request
           return deliver(id, report);
         }
         OutgoingRequest routed = request;
-        routed.address = *address;
+        routed.address = found->second.address = *address;
         start_request(id, routed);
       });
 }
@@ -298,9 +302,11 @@ void SofiaAgent::after_callbacks(std::function<void()> work) {
 void SofiaAgent::deliver(RequestId id, const RequestReport& report) {
   auto found = requests_.find(id);
   if (found == requests_.end()) return;  // abandoned meanwhile
+  RequestReport told = report;
+  told.address = found->second.address;
   if (!report.finished()) {
     Listener listener = found->second.listener;  // it may abandon the request
-    if (listener) listener(report);
+    if (listener) listener(told);
     return;
   }
   // Finished: the entry leaves the map before the listener runs, and the
@@ -308,7 +314,7 @@ void SofiaAgent::deliver(RequestId id, const RequestReport& report) {
   Entry finished = std::move(found->second);
   requests_.erase(found);
   connecting_.erase(id);
-  if (finished.listener) finished.listener(report);
+  if (finished.listener) finished.listener(told);
 }
 
 void SofiaAgent::watch_connections() {

@@ -27,7 +27,7 @@ bool valid_host(std::string_view host) {
 }
 
 /// Splits "host[:port]" (host may be "[v6]") into the target.
-bool parse_host_port(std::string_view text, Target& target) {
+bool parse_host_port(std::string_view text, Target& target, bool& port_given) {
   size_t host_end = text.starts_with('[') ? text.find(']') + 1 : text.find(':');
   if (text.starts_with('[') && host_end == 0) return false;  // no closing bracket
   target.host = std::string(text.substr(0, host_end));
@@ -40,6 +40,7 @@ bool parse_host_port(std::string_view text, Target& target) {
   if (failure != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535)
     return false;
   target.port = static_cast<uint16_t>(value);
+  port_given = true;
   return true;
 }
 
@@ -50,7 +51,14 @@ std::string Target::route_uri() const {
 }
 
 std::optional<Target> parse_target(std::string_view uri, std::string& error) {
-  Target target;
+  auto server = parse_uri_server(uri, error);
+  if (!server) return std::nullopt;
+  return server->target;
+}
+
+std::optional<UriServer> parse_uri_server(std::string_view uri, std::string& error) {
+  UriServer server;
+  Target& target = server.target;
   bool secure = uri.starts_with("sips:");
   if (!secure && !uri.starts_with("sip:")) {
     error = "'" + std::string(uri) + "' is not a sip: or sips: URI";
@@ -64,7 +72,10 @@ std::optional<Target> parse_target(std::string_view uri, std::string& error) {
     rest = rest.substr(0, semicolon);
   }
   if (secure) target.transport = engine::Transport::kTls;
+  server.transport_given = secure;
+  server.maddr = params.find(";maddr=") != std::string_view::npos;
   if (size_t at = params.find(";transport="); at != std::string_view::npos) {
+    server.transport_given = true;
     std::string_view name = params.substr(at + 11);
     name = name.substr(0, name.find(';'));
     auto transport = transport_named(name);
@@ -75,11 +86,11 @@ std::optional<Target> parse_target(std::string_view uri, std::string& error) {
     target.transport = *transport;
   }
   target.port = target.transport == engine::Transport::kTls ? 5061 : 5060;
-  if (!parse_host_port(rest, target)) {
+  if (!parse_host_port(rest, target, server.port_given)) {
     error = "'" + std::string(uri) + "' has no valid host and port";
     return std::nullopt;
   }
-  return target;
+  return server;
 }
 
 Target target_of(const engine::Server& server) {

@@ -25,6 +25,20 @@ struct Target {
 /// in brackets. Returns the target, or a message saying what is wrong.
 std::optional<Target> parse_target(std::string_view uri, std::string& error);
 
+/// What a URI says of its server beyond the target: whether the port and
+/// the transport were written (RFC 3263 resolves a name without a port by
+/// NAPTR and SRV; a written transport skips NAPTR), and whether `;maddr=`
+/// names another host (then no SRV either).
+struct UriServer {
+  Target target;
+  bool port_given = false;
+  bool transport_given = false;  // ";transport=" or sips:
+  bool maddr = false;
+};
+
+/// parse_target, keeping what the URI wrote.
+std::optional<UriServer> parse_uri_server(std::string_view uri, std::string& error);
+
 /// The target of a configured server.
 Target target_of(const engine::Server& server);
 /// Where a request to `server` goes: its SRV target when it has one (host,

@@ -49,6 +49,7 @@ export RECEPTION_SIP_PASSWORD=not-a-real-password SALES_SIP_PASSWORD=not-a-real-
 expect_exit "validate example" 0 $?
 expect_exit "one line per SIP line" 2 "$(wc -l <"$work/out")"
 expect_text "budgets shown" "$work/out" "reception: pbx-a udp 192.0.2.10:5060 (primary, budget 7.5s, sends 0s/500ms/1.5s/3.5s); pbx-b tcp 192.0.2.11:5060 (backup, budget 32s, sends 0s)"
+expect_text "a name without a port is resolved by SRV" "$work/out" "sales: edge-1 tls sip1.example.com (resolved by DNS SRV/NAPTR, RFC 3263) (primary, budget 4s"
 expect_absent "no password printed" "$RECEPTION_SIP_PASSWORD" "$work/out" "$work/err"
 expect_absent "no warning when the passwords are set" "warning:" "$work/err"
 
@@ -56,6 +57,12 @@ misspelt="$source_dir/tests/config/testdata/invalid-unknown-key.yaml"
 "$sipsentry" validate -c "$misspelt" >"$work/out" 2>"$work/err"
 expect_exit "validate misspelt key" 3 $?
 expect_text "file:line:column and suggestion" "$work/err" "$misspelt:2:3: error: unknown key 'keepalive_intervall' in 'defaults'; did you mean 'keepalive_interval'?"
+
+# reception's servers are IP addresses: nothing to resolve, no DNS asked.
+"$sipsentry" plan -c "$example" --line reception --resolve >"$work/out" 2>&1
+expect_exit "plan --resolve without names" 0 $?
+expect_text "plan --resolve says there is nothing to resolve" "$work/out" \
+  "  no server is resolved by DNS SRV (each has a port or an IP address)"
 
 "$sipsentry" plan -c "$example" --line reception --scenario primary-503 >"$work/out" 2>&1
 expect_exit "plan one line" 0 $?

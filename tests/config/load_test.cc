@@ -99,6 +99,32 @@ TEST(Config, ServerDefaultsArePort5060Or5061ForTlsAndNameAddressPort) {
   EXPECT_EQ(servers[1].name, "192.0.2.11:5061");
 }
 
+// RFC 3263: a name without a port is resolved by NAPTR and SRV; what the
+// server entry wrote is kept beside the engine's settings (with defaults).
+TEST(Config, EachServerIsKeptAsWrittenForRfc3263) {
+  Config config = parse_ok(R"(
+lines:
+  - name: reception
+    user: "1001"
+    servers:
+      - {address: pbx.example.com}
+      - {address: backup.example.com, transport: tcp}
+      - {address: other.example.com, port: 5070}
+      - {address: "::1"}
+)");
+  const auto& names = config.lines.at(0).server_names;
+  ASSERT_EQ(names.size(), 4u);
+  EXPECT_EQ(names[0], (resolve::ServerName{.host = "pbx.example.com"}));
+  EXPECT_TRUE(resolve::uses_service_records(names[0]));
+  EXPECT_EQ(names[1],
+            (resolve::ServerName{.host = "backup.example.com", .transport = Transport::kTcp}));
+  EXPECT_TRUE(resolve::uses_service_records(names[1]));
+  EXPECT_EQ(names[2], (resolve::ServerName{.host = "other.example.com", .port = 5070}));
+  EXPECT_FALSE(resolve::uses_service_records(names[2]));
+  EXPECT_EQ(names[3].host, "[::1]");
+  EXPECT_FALSE(resolve::uses_service_records(names[3]));
+}
+
 TEST(Config, DomainDefaultsToThePrimaryAndAuthUserToTheUser) {
   Config config = parse_ok(kMinimal);
   EXPECT_EQ(config.lines[0].settings.domain, "192.0.2.10");

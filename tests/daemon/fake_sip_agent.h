@@ -5,6 +5,8 @@
 #include <map>
 #include <vector>
 
+#include "common/virtual_timers.h"
+#include "fake_target_directory.h"
 #include "sip/sip_agent.h"
 
 namespace sipsentry::testing {
@@ -20,39 +22,26 @@ class FakeSipAgent : public sip::SipAgent {
 
   RequestId send(const sip::OutgoingRequest& request, Listener listener) override {
     RequestId id = next_id_++;
-    sent_.push_back({id, now_, request, std::move(listener)});
+    sent_.push_back({id, timers_.now(), request, std::move(listener)});
     return id;
   }
   void abandon(RequestId id) override { abandoned_.push_back(id); }
   void end_call(const std::string&) override {}
   void run_until(const std::function<bool()>&) override {}
-  engine::Millis now() const override { return now_; }
+  engine::Millis now() const override { return timers_.now(); }
   TimerId start_timer(engine::Millis delay, std::function<void()> fire) override {
-    TimerId id = next_id_++;
-    timers_[id] = {now_ + delay, std::move(fire)};
-    return id;
+    return timers_.start(delay, std::move(fire));
   }
-  void cancel_timer(TimerId id) override { timers_.erase(id); }
+  void cancel_timer(TimerId id) override { timers_.cancel(id); }
   uint64_t malformed_messages() const override { return 0; }
   uint64_t out_of_range_messages() const override { return 0; }
   uint16_t local_port() const override { return 5060; }
+  resolve::TargetDirectory& directory() override { return directory_; }
+  /// The record sets the daemon's lines see: published by the test.
+  FakeTargetDirectory& fake_directory() { return directory_; }
 
   /// Moves the clock to now + `duration`, firing every timer due on the way in order.
-  void advance(engine::Millis duration) {
-    engine::Millis until = now_ + duration;
-    for (;;) {
-      auto next = timers_.end();
-      for (auto it = timers_.begin(); it != timers_.end(); ++it)
-        if (it->second.at <= until && (next == timers_.end() || it->second.at < next->second.at))
-          next = it;
-      if (next == timers_.end()) break;
-      now_ = std::max(now_, next->second.at);
-      std::function<void()> fire = std::move(next->second.fire);
-      timers_.erase(next);
-      fire();
-    }
-    now_ = until;
-  }
+  void advance(engine::Millis duration) { timers_.advance(duration); }
 
   /// Answers request `index` of sent() with `status` (200 grants `expires`).
   void answer(size_t index, int status, engine::Millis expires = engine::Millis(3'600'000)) {
@@ -66,15 +55,11 @@ class FakeSipAgent : public sip::SipAgent {
   const std::vector<RequestId>& abandoned() const { return abandoned_; }
 
  private:
-  struct Timer {
-    engine::Millis at;
-    std::function<void()> fire;
-  };
-  engine::Millis now_{0};
+  VirtualTimers timers_;
   uint64_t next_id_ = 1;
   std::vector<Sent> sent_;
   std::vector<RequestId> abandoned_;
-  std::map<TimerId, Timer> timers_;
+  FakeTargetDirectory directory_;
 };
 
 }  // namespace sipsentry::testing

@@ -9,11 +9,10 @@
 
 #include <optional>
 
-#include "sip/event_loop.h"
-#include "sip/loop_hooks.h"
 #include "sip/sip_agent.h"
 #include "support/dnsmasq.h"
 #include "support/kamailio.h"
+#include "support/resolver_on_loop.h"
 #include "support/scratch.h"
 
 namespace sipsentry::testing {
@@ -37,15 +36,6 @@ const std::vector<std::string> kZone{
 /// The resolver alone, on the adapter's event loop.
 class ResolverTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string error;
-    loop_ = sip::EventLoop::create(error);
-    ASSERT_TRUE(loop_) << error;
-    hooks_ = std::make_unique<sip::SofiaLoopHooks>(*loop_);
-    resolver_ = resolve::Resolver::create(*hooks_, {.server = dns_.server()}, error);
-    ASSERT_TRUE(resolver_) << error;
-  }
-
   /// Runs the loop until `answer` is set, at most `limit`.
   template <typename Answer>
   void wait_for(const std::optional<Answer>& answer, Millis limit = 5s) {
@@ -57,9 +47,9 @@ class ResolverTest : public ::testing::Test {
 
   ScratchDir scratch_;
   Dnsmasq dns_{scratch_, kZone};
-  std::unique_ptr<sip::EventLoop> loop_;
-  std::unique_ptr<sip::SofiaLoopHooks> hooks_;
-  std::unique_ptr<resolve::Resolver> resolver_;
+  ResolverOnLoop on_loop_{dns_.server()};
+  std::unique_ptr<sip::EventLoop>& loop_ = on_loop_.loop;
+  std::unique_ptr<resolve::Resolver>& resolver_ = on_loop_.resolver;
 };
 
 TEST_F(ResolverTest, AnAddressComesWithTheTtlOfItsHostRecord) {
@@ -165,6 +155,7 @@ TEST_F(NamedServerTest, AServerNamedByAnARecordIsReached) {
   sip::RequestReport report = send(options_to("pbx.test", registrar.port()));
   EXPECT_EQ(report.outcome.status, 200) << report.phrase << "\n" << log_;
   EXPECT_EQ(registrar.received("OPTIONS", "udp"), before + 1) << registrar.log();
+  EXPECT_EQ(report.address, "127.0.0.1") << "the report names the address it went to";
   EXPECT_NE(dns_.log().find("query[A] pbx.test"), std::string::npos) << dns_.log();
 }
 

@@ -65,6 +65,26 @@ TEST(Target, RouteUriNamesTheTransport) {
             "sip:192.0.2.10:5060;transport=tcp");
 }
 
+// RFC 3263 resolves a name by NAPTR/SRV only when the URI wrote no port
+// (and no maddr); a written transport skips NAPTR.
+TEST(Target, AUriSaysWhetherItWroteThePortAndTheTransport) {
+  std::string error;
+  auto bare = parse_uri_server("sip:srv.example.com", error);
+  ASSERT_TRUE(bare) << error;
+  EXPECT_FALSE(bare->port_given);
+  EXPECT_FALSE(bare->transport_given);
+  EXPECT_FALSE(bare->maddr);
+  auto full = parse_uri_server("sip:srv.example.com:5070;transport=tcp;maddr=192.0.2.1", error);
+  ASSERT_TRUE(full) << error;
+  EXPECT_TRUE(full->port_given);
+  EXPECT_TRUE(full->transport_given);
+  EXPECT_TRUE(full->maddr);
+  auto secure = parse_uri_server("sips:srv.example.com", error);
+  ASSERT_TRUE(secure) << error;
+  EXPECT_TRUE(secure->transport_given);
+  EXPECT_FALSE(secure->port_given);
+}
+
 // A configured IPv6 address is bare ("::1"); the route URI NTA sends by,
 // and so the Via and Request-URI, need it in brackets.
 TEST(Target, AConfiguredIpv6AddressIsBracketedInTheRouteUri) {

@@ -27,10 +27,17 @@ class Dnsmasq {
   /// SIGSTOP / SIGCONT: a DNS server that does not answer, and back.
   void pause() { process_->signal_group(SIGSTOP); }
   void resume() { process_->signal_group(SIGCONT); }
+  /// Stops it: a DNS server that is gone (its port refuses).
+  void stop() { process_->stop(); }
+  /// Stops it and starts it again on the same port with `records`: a zone
+  /// whose record set changed.
+  void restart(const std::vector<std::string>& records);
   /// The queries it logged.
   std::string log() const { return read_file(log_path_); }
 
  private:
+  void start(const std::vector<std::string>& records);
+
   uint16_t port_;
   std::string log_path_;
   std::unique_ptr<Process> process_;
