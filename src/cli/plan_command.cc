@@ -66,7 +66,7 @@ void print_resolved_now(const std::vector<config::LineConfig>& lines, const std:
   }
   std::vector<resolve::Resolution> resolutions =
       resolve_now(*agent, wanted, resolve::kLookupDeadline);
-  resolve::RandomDraw draw = system_draw();
+  resolve::RandomDraw draw = resolve::system_draw();
   for (size_t i = 0; i < wanted.size(); ++i)
     print_resolution(std::cout, wanted[i], resolutions[i], draw);
   std::cout << "\n";

@@ -202,7 +202,7 @@ SrvRoute route_by_srv(sip::SipAgent& agent, const resolve::ServerName& server,
   SrvRoute route{resolve_now(agent, {server}, deadline).front()};
   engine::Millis spent = agent.now() - started;
   if (!route.resolution.failed)
-    route.targets = resolve::targets_of(server, route.resolution, system_draw());
+    route.targets = resolve::targets_of(server, route.resolution, resolve::system_draw());
   if (route.targets.empty()) {
     std::string why = route.resolution.failed ? route.resolution.error
                                               : "its SRV records say the service is not available";

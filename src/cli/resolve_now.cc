@@ -1,7 +1,6 @@
 #include "cli/resolve_now.h"
 
 #include <memory>
-#include <random>
 
 namespace sipsentry::cli {
 
@@ -31,12 +30,6 @@ std::vector<resolve::Resolution> resolve_now(sip::SipAgent& agent,
     resolutions.push_back(answer.value_or(
         resolve::Resolution{.failed = true, .error = "no answer from the resolver"}));
   return resolutions;
-}
-
-resolve::RandomDraw system_draw() {
-  return [generator = std::make_shared<std::mt19937>(std::random_device{}())](uint32_t bound) {
-    return std::uniform_int_distribution<uint32_t>(0, bound)(*generator);
-  };
 }
 
 std::string describe_target(const resolve::ServiceTarget& target) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "resolve/system_draw.h"
 #include "resolve/target_directory.h"
 #include "sip/sip_agent.h"
 
@@ -17,9 +18,6 @@ namespace sipsentry::cli {
 std::vector<resolve::Resolution> resolve_now(sip::SipAgent& agent,
                                              const std::vector<resolve::ServerName>& servers,
                                              engine::Millis deadline);
-
-/// RFC 2782's weighted draws, from the system's random source.
-resolve::RandomDraw system_draw();
 
 /// "pbx.example.com:5060 udp"
 std::string describe_target(const resolve::ServiceTarget& target);

@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "resolve/cache_policy.h"
+#include "resolve/resolution.h"
+#include "resolve/system_draw.h"
 #include "sip/random_token.h"
 #include "sip/target.h"
 
@@ -15,6 +17,7 @@ LineDriver::LineDriver(sip::SipAgent& agent, config::LineConfig line, EventObser
     : agent_(agent), line_(std::move(line)), observer_(observer), engine_(line_.settings) {}
 
 LineDriver::~LineDriver() {
+  for (resolve::TargetDirectory::WatchId watch : watches_) agent_.directory().unwatch(watch);
   for (const auto& [id, timer] : timers_) agent_.cancel_timer(timer);
   for (const auto& [id, request] : requests_) agent_.abandon(request);
   end_call();
@@ -24,11 +27,49 @@ LineDriver::~LineDriver() {
 }
 
 void LineDriver::start() {
-  apply(engine_.start(agent_.now()));
+  start_wanted_ = true;
+  watch_record_sets();
+  if (awaiting_records_ == 0) apply(engine_.start(agent_.now()));
 }
 
 void LineDriver::stop() {
+  // A line still waiting for its records has sent nothing: nothing to end.
+  if (awaiting_records_ > 0) {
+    start_wanted_ = false;
+    return;
+  }
   apply(engine_.stop(agent_.now()));
+}
+
+/// Every server given by name without a port is watched: the directory
+/// shares one record set among all lines naming it, and tells each line
+/// again only when the records change.
+void LineDriver::watch_record_sets() {
+  if (!watches_.empty()) return;
+  has_records_.assign(line_.server_names.size(), false);
+  for (size_t server = 0; server < line_.server_names.size(); ++server) {
+    if (!resolve::uses_service_records(line_.server_names[server])) continue;
+    ++awaiting_records_;
+    watches_.push_back(agent_.directory().watch(
+        line_.server_names[server],
+        [this, server](const resolve::Resolution& records) { on_record_set(server, records); }));
+  }
+}
+
+/// The line draws its own order of the set (RFC 2782's weights spread lines
+/// as they spread phones) and hands it to the engine, which applies a
+/// changed set at the next walk, failback probe or refresh. A first lookup
+/// that failed gives the host itself on its default port: its sends then
+/// say `dns`, as a phone's would.
+void LineDriver::on_record_set(size_t server, const resolve::Resolution& records) {
+  std::vector<engine::Target> targets;
+  for (const resolve::ServiceTarget& target :
+       resolve::targets_of(line_.server_names[server], records, resolve::system_draw()))
+    targets.push_back({target.host, target.port, target.transport});
+  set_targets(server, std::move(targets));
+  if (has_records_[server]) return;
+  has_records_[server] = true;
+  if (--awaiting_records_ == 0 && start_wanted_) apply(engine_.start(agent_.now()));
 }
 
 void LineDriver::place_test_call() {

@@ -24,8 +24,14 @@ class LineDriver {
   LineDriver(const LineDriver&) = delete;
   LineDriver& operator=(const LineDriver&) = delete;
 
+  /// Starts the line; one whose servers include names resolved by SRV
+  /// (a name without a port) starts once each has its first record set,
+  /// as a phone registers once its DNS lookup is done: the first walk then
+  /// knows every target, and no request goes to a guessed address.
   void start();
   void stop();
+  /// Waiting for the first record sets before the engine starts.
+  bool resolving() const { return awaiting_records_ > 0; }
   /// Places one test call now (the line must have a test_call).
   void place_test_call();
   /// The SRV targets of servers[server] in RFC 2782 order (empty: as
@@ -57,6 +63,9 @@ class LineDriver {
   void end_call();
   void end_dialog(engine::DialogId dialog);
 
+  void watch_record_sets();
+  void on_record_set(size_t server, const resolve::Resolution& records);
+
   sip::SipAgent& agent_;
   config::LineConfig line_;
   EventObserver& observer_;
@@ -65,6 +74,10 @@ class LineDriver {
   std::map<engine::RequestId, sip::SipAgent::RequestId> requests_;
   std::map<engine::DialogId, Identity> dialogs_;  // made the first time the engine names one
   std::optional<engine::DialogId> call_dialog_;   // the test call in progress
+  std::vector<resolve::TargetDirectory::WatchId> watches_;  // servers resolved by SRV
+  std::vector<bool> has_records_;                           // by server: its first record set came
+  size_t awaiting_records_ = 0;  // servers whose first record set has not come
+  bool start_wanted_ = false;    // start() came; the engine starts when none is awaited
 };
 
 }  // namespace sipsentry::daemon

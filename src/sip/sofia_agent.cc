@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "resolve/address_cache.h"
 #include "resolve/resolver.h"
 #include "sip/event_loop.h"
 #include "sip/loop_hooks.h"
@@ -82,6 +83,9 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   };
 
   void resolve_then_start(RequestId id, const OutgoingRequest& request);
+  void route_by_answer(RequestId id, const OutgoingRequest& request,
+                       const resolve::Answer<resolve::Address>& answer, engine::Millis cost,
+                       bool inside_send);
   void start_request(RequestId id, const OutgoingRequest& request);
   StackAgent* stack_for(const OutgoingRequest& request, std::string& error);
   StackAgent* profile_stack(const OutgoingRequest& request, std::string& error);
@@ -100,6 +104,7 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   std::unique_ptr<SofiaLoopHooks> loop_hooks_;
   std::unique_ptr<resolve::Resolver> resolver_;          // every name a request goes to
   std::unique_ptr<resolve::TargetDirectory> directory_;  // record sets, on resolver_
+  resolve::AddressCache addresses_;                      // the names' A and AAAA answers
   std::unique_ptr<StackAgent> listener_;  // bound to options.bind; its address is the Contact
   std::map<decltype(StackProfile{}.key()), std::unique_ptr<StackAgent>> stacks_;
   ChallengeStore challenges_;
@@ -164,9 +169,13 @@ SipAgent::RequestId SofiaAgent::send(const OutgoingRequest& request, Listener li
 
 /// Resolves the target's name (/etc/hosts, then DNS) within the request's
 /// budget, then sends to the address; a name that does not resolve, or a
-/// DNS server that does not answer in time, is `dns` (spec.md §2).
+/// DNS server that does not answer in time, is `dns` (spec.md §2). An
+/// answer is kept for its TTL (resolve/address_cache.h): most requests
+/// find their address without asking.
 void SofiaAgent::resolve_then_start(RequestId id, const OutgoingRequest& request) {
   const std::string& name = request.target.host;
+  if (auto cached = addresses_.find(name, now()))
+    return route_by_answer(id, request, *cached, engine::Millis(0), true);
   engine::Millis asked = now();
   requests_[id].lookup = resolver_->addresses(
       name, resolution_deadline(request.budget),
@@ -174,20 +183,28 @@ void SofiaAgent::resolve_then_start(RequestId id, const OutgoingRequest& request
         auto found = requests_.find(id);
         if (found == requests_.end()) return;
         found->second.lookup = 0;
-        std::optional<std::string> address = route_host(answer.records);
-        if (!answer.ok() || !address) {
-          std::string why =
-              std::string(to_string(answer.failure.value_or(resolve::Failure::kNoRecords)));
-          RequestReport report{.kind = RequestReport::Kind::kFinal,
-                               .outcome = engine::Outcome::failure(engine::TransportError::kDns),
-                               .phrase = "cannot resolve " + request.target.host + ": " + why,
-                               .round_trip = now() - asked};  // what the lookup cost
-          return deliver(id, report);
-        }
-        OutgoingRequest routed = request;
-        routed.address = found->second.address = *address;
-        start_request(id, routed);
+        addresses_.store(request.target.host, answer, now());
+        route_by_answer(id, request, answer, now() - asked, false);
       });
+}
+
+/// Sends to the answer's address, or reports `dns` with what the lookup
+/// cost: deferred to the loop when still inside send().
+void SofiaAgent::route_by_answer(RequestId id, const OutgoingRequest& request,
+                                 const resolve::Answer<resolve::Address>& answer,
+                                 engine::Millis cost, bool inside_send) {
+  std::optional<std::string> address = route_host(answer.records);
+  if (!answer.ok() || !address) {
+    std::string why = std::string(to_string(answer.failure.value_or(resolve::Failure::kNoRecords)));
+    RequestReport report{.kind = RequestReport::Kind::kFinal,
+                         .outcome = engine::Outcome::failure(engine::TransportError::kDns),
+                         .phrase = "cannot resolve " + request.target.host + ": " + why,
+                         .round_trip = cost};
+    return inside_send ? defer(id, report) : deliver(id, report);
+  }
+  OutgoingRequest routed = request;
+  routed.address = requests_[id].address = *address;
+  start_request(id, routed);
 }
 
 /// Sends the request to its route (an address, or a host NTA resolves).

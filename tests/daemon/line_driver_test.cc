@@ -98,5 +98,70 @@ TEST(LineDriver, ARequestGoesToItsSrvTargetWithTheServersOtherSettings) {
             (engine::Target{"b.example.com", 5080, engine::Transport::kTcp}));
 }
 
+/// A line whose primary is a name without a port (resolved by SRV) and
+/// whose backup is an address.
+config::LineConfig srv_primary() {
+  config::LineConfig line = two_servers();
+  line.settings.servers[0].address = "pbx.test";
+  line.server_names = {{.host = "pbx.test"}, {.host = "127.0.0.2", .port = 5060}};
+  return line;
+}
+
+resolve::Resolution two_targets(const std::string& first, const std::string& second) {
+  return {.names = {{"_sip._udp.pbx.test", engine::Transport::kUdp}},
+          .srv = {{"_sip._udp.pbx.test", {{10, 0, 5070, first}, {20, 0, 5080, second}}}},
+          .lifetime = 30s};
+}
+
+TEST(LineDriver, ALineWithAServerResolvedBySrvStartsOnceItsRecordSetCame) {
+  FakeSipAgent agent;
+  NoObserver observer;
+  LineDriver driver(agent, srv_primary(), observer);
+  driver.start();
+  EXPECT_TRUE(driver.resolving());
+  EXPECT_TRUE(agent.sent().empty()) << "nothing goes to a guessed address";
+  ASSERT_EQ(agent.fake_directory().watchers().size(), 1u) << "only the name without a port";
+
+  agent.fake_directory().publish("pbx.test", two_targets("a.pbx.test", "b.pbx.test"));
+  EXPECT_FALSE(driver.resolving());
+  ASSERT_EQ(agent.sent().size(), 1u);
+  EXPECT_EQ(agent.sent()[0].request.target.host, "a.pbx.test");
+  EXPECT_EQ(agent.sent()[0].request.target.port, 5070);
+
+  agent.answer(0, 503);  // the first target refuses: the walk goes on to the second
+  ASSERT_EQ(agent.sent().size(), 2u);
+  EXPECT_EQ(agent.sent()[1].request.target.host, "b.pbx.test");
+  EXPECT_EQ(agent.sent()[1].request.target.port, 5080);
+}
+
+TEST(LineDriver, AChangedRecordSetReachesTheEngineForItsNextWalk) {
+  FakeSipAgent agent;
+  NoObserver observer;
+  LineDriver driver(agent, srv_primary(), observer);
+  driver.start();
+  agent.fake_directory().publish("pbx.test", two_targets("a.pbx.test", "b.pbx.test"));
+  agent.fake_directory().publish("pbx.test", two_targets("c.pbx.test", "d.pbx.test"));
+  // The walk under way keeps its targets: a, b, then the backup refuse.
+  for (size_t i = 0; i < 3; ++i) agent.answer(i, 503);
+  ASSERT_EQ(agent.sent().size(), 3u);
+  EXPECT_EQ(agent.sent()[1].request.target.host, "b.pbx.test");
+  agent.advance(driver.line().settings.register_retry_interval);
+  ASSERT_EQ(agent.sent().size(), 4u);
+  EXPECT_EQ(agent.sent()[3].request.target.host, "c.pbx.test") << "the next walk, on the new set";
+}
+
+TEST(LineDriver, ALineStoppedBeforeItsRecordsCameSendsNothingAndStopsWatching) {
+  FakeSipAgent agent;
+  NoObserver observer;
+  {
+    LineDriver driver(agent, srv_primary(), observer);
+    driver.start();
+    driver.stop();
+    agent.fake_directory().publish("pbx.test", two_targets("a.pbx.test", "b.pbx.test"));
+    EXPECT_TRUE(agent.sent().empty());
+  }
+  EXPECT_TRUE(agent.fake_directory().watchers().empty());
+}
+
 }  // namespace
 }  // namespace sipsentry::daemon

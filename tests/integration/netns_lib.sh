@@ -102,9 +102,9 @@ start_sipsentry() {
   sipsentry_pid=$!
   started_pids="$started_pids $sipsentry_pid"
   last_line=$(grep -c "name: desk" "$work/sipsentry.yaml")
-  wait_for "$work/sipsentry.log" "line=desk$last_line event=registered server=primary" 10
+  wait_for "$work/sipsentry.log" "line=desk$last_line event=registered server=primary( |$)" 10
   expect_exit "registered on the primary" 0 $?
-  wait_for "$work/sipsentry.log" "event=request server=primary method=OPTIONS outcome=2xx" 5
+  wait_for "$work/sipsentry.log" "event=request server=primary( target=[^ ]+)? method=OPTIONS outcome=2xx" 5
   expect_exit "keep-alives answered" 0 $?
 }
 
