@@ -5,7 +5,8 @@
 # Kamailio listens). `sipsentry probe sip:pbx.test:5060` asks dnsmasq (its
 # query log) and reaches the Kamailio (its log); a name with A and AAAA
 # records goes over IPv4; an IPv6-only name, from an IPv4-only bind (a host
-# without IPv6), is a local error at once; a name that does not exist is
+# without IPv6), is a local error at once, and from the default bind
+# reaches a Kamailio on [::1]; a name that does not exist is
 # `dns` at once, and so is one whose DNS server is gone; a DNS server that
 # does not answer is `dns` within the probe's budget (or after the
 # resolver's own timeout, when resolv.conf sets a shorter one). Nothing
@@ -51,6 +52,24 @@ expect_exit "an IPv6-only name from IPv4 only: local error" 3 "$status"
 expect_output "said as a local error" "$work/out" "not sent, local error"
 within "at once" "$took" 0 0.3
 echo "measured: IPv6-only name from an IPv4-only bind, local error after ${took}s"
+
+# From the default bind (one address of each family) the same name's AAAA
+# record leads over IPv6 to a Kamailio on [::1].
+if python3 -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).bind(("::1", 0))' \
+  2>/dev/null; then
+  kamailio_address="[::1]"
+  start_kamailio v6 "$sip_port" s3cret || exit 1
+  v6_received() { grep -cE "received OPTIONS from \[?::1\]?:[0-9]+ over udp" "$work/v6/log"; }
+  sleep 0.2  # the start-up probes logged
+  before=$(v6_received)
+  timed "$sipsentry" probe "sip:v6.pbx.test:$sip_port"
+  expect_exit "an IPv6-only name from the default bind answers" 0 "$status"
+  expect_exit "over IPv6, at the Kamailio on [::1]" $((before + 1)) \
+    "$(count_by $((before + 1)) v6_received)"
+  echo "measured: AAAA to a Kamailio on [::1], answered after ${took}s"
+else
+  echo "SKIP (one case): no IPv6 loopback in the namespace"
+fi
 
 # A name that does not exist: NXDOMAIN from dnsmasq, dns at once.
 mark=$(dns_mark)
