@@ -137,7 +137,8 @@ CheckReport CheckRun::run(std::optional<engine::Millis> timeout,
           return over || deadline() > until;
         },
         until);
-    over = over || agent_.now() >= deadline();
+    // Again only for a deadline that moved; the loop ends at the one it had.
+    over = over || deadline() <= until;
   }
   for (size_t i = 0; i < drivers_.size(); ++i) {
     if (!results_.sealed(i)) on_decided(i, true);
