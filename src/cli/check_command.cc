@@ -27,7 +27,7 @@ namespace {
 struct CheckOptions {
   std::string config_path;
   std::string line;     // empty: every line
-  std::string timeout;  // empty: default_timeout() of the checked lines
+  std::string timeout;  // empty: the default (CheckRun::run), SRV targets included
   std::string format = "text";
   bool verbose = false;
   bool call = false;                   // one test call per line (spec.md §6) once it is registered
@@ -74,15 +74,15 @@ std::optional<std::string> keep_shard(const CheckOptions& options,
   return line_not_in_shard(options.line, *options.shard);
 }
 
-/// --timeout, or the default; a message when it is wrong.
-std::variant<engine::Millis, std::string> timeout_of(const CheckOptions& options,
-                                                     const std::vector<config::LineConfig>& lines) {
-  if (options.timeout.empty()) return default_timeout(lines, options.call);
+/// --timeout (nullopt: the default, which CheckRun works out as the lines'
+/// SRV targets come in); a message when it is wrong.
+std::variant<std::optional<engine::Millis>, std::string> timeout_of(const CheckOptions& options) {
+  if (options.timeout.empty()) return std::nullopt;
   auto parsed = config::parse_duration(options.timeout);
   if (auto* message = std::get_if<std::string>(&parsed)) return "--timeout: " + *message;
-  if (std::get<engine::Millis>(parsed) <= engine::Millis(0))
-    return std::string("--timeout: must be longer than 0");
-  return parsed;
+  engine::Millis timeout = std::get<engine::Millis>(parsed);
+  if (timeout <= engine::Millis(0)) return std::string("--timeout: must be longer than 0");
+  return std::optional(timeout);
 }
 
 int run_check(const CheckOptions& options) {
@@ -103,7 +103,7 @@ int run_check(const CheckOptions& options) {
         return line.settings.test_call.has_value();
       }))
     return unknown(options, "--call: no checked line has a test_call in " + options.config_path);
-  auto timeout = timeout_of(options, lines);
+  auto timeout = timeout_of(options);
   if (auto* message = std::get_if<std::string>(&timeout)) return unknown(options, *message);
   std::string error;
   auto agent = sip::SipAgent::create(
@@ -115,8 +115,8 @@ int run_check(const CheckOptions& options) {
   // timeout would: the report is printed and the check's bindings removed.
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  CheckReport report =
-      run.run(std::get<engine::Millis>(timeout), [] { return stop_requested.load(); });
+  CheckReport report = run.run(std::get<std::optional<engine::Millis>>(timeout),
+                               [] { return stop_requested.load(); });
   print_report(std::cout, format_of(options.format), report);
   return exit_code_of(report.status());
 }

@@ -50,6 +50,18 @@ std::string server_outcome(const ServerResult& server) {
   return text;
 }
 
+/// "pbx1.example.com:5060 udp": an SRV target as the check names it.
+std::string target_text(const engine::Target& target) {
+  return target.uri_host() + ":" + std::to_string(target.port) + " " +
+         engine::to_string(target.transport);
+}
+
+/// "pbx (pbx1.example.com:5060 udp)": a configured server's name, with the
+/// SRV target a request went to when there is one.
+std::string with_target(const std::string& name, const std::optional<engine::Target>& target) {
+  return target ? name + " (" + target_text(*target) + ")" : name;
+}
+
 /// "up: OPTIONS 200 in 2ms", "down: REGISTER icmp after 0s".
 std::string describe_server(const ServerResult& server) {
   if (!server.probed) return "down: no result before the check timed out";
@@ -62,7 +74,11 @@ std::string describe_state(const LineResult& line) {
   using engine::LineState;
   if (line.state == LineState::kRegistered && line.registered_server) {
     const ServerResult& on = line.servers.at(*line.registered_server);
-    return std::string("registered on ") + role_of(on) + " " + on.server.name;
+    std::string text = std::string("registered on ") + role_of(on) + " " + on.server.name;
+    if (!line.registered_target) return text;
+    // On the primary's second target the line is on a backup, as a phone is.
+    return text + " (" + target_text(*line.registered_target) +
+           (line.off_primary_target ? ", not its first SRV target)" : ")");
   }
   std::string text = "not registered: ";
   switch (line.state) {
@@ -100,8 +116,10 @@ std::string call_failovers(const LineResult& line, const CallResult& call) {
   std::string text;
   for (const engine::Failover& failover : call.failovers)
     text += (text.empty() ? " (" : "; ") + std::string(engine::to_string(failover.method)) +
-            " from " + line.servers.at(failover.from).server.name + " to " +
-            line.servers.at(failover.to).server.name + ", " + failover.reason.label();
+            " from " +
+            with_target(line.servers.at(failover.from).server.name, failover.from_target) + " to " +
+            with_target(line.servers.at(failover.to).server.name, failover.to_target) + ", " +
+            failover.reason.label();
   return text.empty() ? text : text + ")";
 }
 
@@ -136,13 +154,16 @@ bool call_matters(const LineResult& line) {
   return !line.call->as_expected() || line.call->failed_over();
 }
 
-/// "registered on backup pbx-b; failover from pbx-a (REGISTER, icmp, detected in 0s)".
+/// "registered on backup pbx-b; failover from pbx-a (REGISTER, icmp, detected in 0s)";
+/// with SRV "failover from pbx (pbx1.example.com:5060 udp; REGISTER, …)".
 std::string describe_line(const LineResult& line) {
   std::string text = describe_state(line);
-  if (line.failover)
-    text += "; failover from " + line.servers.at(line.failover->from).server.name + " (" +
-            engine::to_string(line.failover->method) + ", " + line.failover->reason.label() +
-            ", detected in " + format_duration(line.failover->detection) + ")";
+  if (const auto& failover = line.failover) {
+    std::string target = failover->from_target ? target_text(*failover->from_target) + "; " : "";
+    text += "; failover from " + line.servers.at(failover->from).server.name + " (" + target +
+            engine::to_string(failover->method) + ", " + failover->reason.label() +
+            ", detected in " + format_duration(failover->detection) + ")";
+  }
   if (call_matters(line)) text += "; test call " + call_outcome(line, *line.call);
   if (line.timed_out) text += "; the check timed out";
   return text;
@@ -219,7 +240,9 @@ void print_text(std::ostream& out, const CheckReport& report) {
     out << line.name << ": " << upper(status) << ", " << describe_line(line) << "\n";
     for (const ServerResult& server : line.servers) {
       out << "  " << role_of(server) << " " << server.server.name << " "
-          << address_of(server.server) << ": " << describe_server(server) << "\n";
+          << address_of(server.server);
+      if (server.target) out << " (" << target_text(*server.target) << ")";
+      out << ": " << describe_server(server) << "\n";
       ++servers;
       up += server.up ? 1 : 0;
     }
@@ -234,6 +257,13 @@ void print_text(std::ostream& out, const CheckReport& report) {
 }
 
 namespace {
+
+/// {"host", "port", "transport"}: an SRV target.
+nlohmann::json target_json(const engine::Target& target) {
+  return {{"host", target.host},
+          {"port", target.port},
+          {"transport", engine::to_string(target.transport)}};
+}
 
 nlohmann::json server_json(const ServerResult& server) {
   nlohmann::json out = {{"name", server.server.name},
@@ -252,15 +282,19 @@ nlohmann::json server_json(const ServerResult& server) {
   if (server.reason) out["reason"] = server.reason->label();
   if (!server.probed) out["reason"] = "check_timeout";
   if (auto rtt = server.rtt()) out["rtt_seconds"] = rtt->count() / 1000.0;
+  if (server.target) out["target"] = target_json(*server.target);
   return out;
 }
 
 nlohmann::json failover_json(const LineResult& line, const engine::Failover& failover) {
-  return {{"from", line.servers.at(failover.from).server.name},
-          {"to", line.servers.at(failover.to).server.name},
-          {"method", engine::to_string(failover.method)},
-          {"reason", failover.reason.label()},
-          {"detection_seconds", failover.detection.count() / 1000.0}};
+  nlohmann::json out = {{"from", line.servers.at(failover.from).server.name},
+                        {"to", line.servers.at(failover.to).server.name},
+                        {"method", engine::to_string(failover.method)},
+                        {"reason", failover.reason.label()},
+                        {"detection_seconds", failover.detection.count() / 1000.0}};
+  if (failover.from_target) out["from_target"] = target_json(*failover.from_target);
+  if (failover.to_target) out["to_target"] = target_json(*failover.to_target);
+  return out;
 }
 
 /// Why no call was placed: "no_test_call", "not_registered", "check_timeout"; else null.
@@ -315,6 +349,7 @@ nlohmann::json line_json(const LineResult& line) {
                         {"timed_out", line.timed_out},
                         {"registered_server", nullptr},
                         {"registered_role", nullptr},
+                        {"on_primary", false},
                         {"failover_detected", line.failover.has_value()},
                         {"failover", nullptr},
                         {"servers", nlohmann::json::array()}};
@@ -324,6 +359,8 @@ nlohmann::json line_json(const LineResult& line) {
     const ServerResult& on = line.servers.at(*line.registered_server);
     out["registered_server"] = on.server.name;
     out["registered_role"] = role_of(on);
+    out["on_primary"] = line.on_primary();
+    if (line.registered_target) out["registered_target"] = target_json(*line.registered_target);
   }
   if (line.failover) out["failover"] = failover_json(line, *line.failover);
   for (const ServerResult& server : line.servers) out["servers"].push_back(server_json(server));
@@ -361,7 +398,8 @@ std::string nagios_summary(const CheckReport& report) {
     for (const ServerResult& server : line.servers) {
       ++servers;
       if (!server.up)
-        add(line.name + "/" + server.server.name + " down (" + server_outcome(server) + ")");
+        add(line.name + "/" + with_target(server.server.name, server.target) + " down (" +
+            server_outcome(server) + ")");
     }
   }
   if (!problems.empty()) return problems;

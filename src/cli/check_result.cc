@@ -54,7 +54,7 @@ CheckStatus registration_status(const LineResult& line) {
   if (line.state != engine::LineState::kRegistered || !line.registered_server)
     return CheckStatus::kCritical;
   bool all_up = std::ranges::all_of(line.servers, [](const ServerResult& s) { return s.up; });
-  if (*line.registered_server != 0 || !all_up) return CheckStatus::kWarning;
+  if (!line.on_primary() || !all_up) return CheckStatus::kWarning;
   return CheckStatus::kOk;
 }
 
@@ -124,6 +124,7 @@ void ResultCollector::record(LineResult& result, const engine::RequestFinished& 
   server.status = finished.status;
   server.reason = finished.reason;
   server.duration = finished.duration;
+  server.target = finished.target;
 }
 
 void ResultCollector::record_call(LineResult& result, const engine::Event& event) {
@@ -148,6 +149,8 @@ void ResultCollector::seal(size_t index, const engine::LineEngine& engine, bool 
   LineResult& result = results_.at(index);
   result.state = engine.state();
   result.registered_server = engine.registered_server();
+  result.registered_target = engine.registered_target();
+  result.off_primary_target = result.registered_server == 0 && !engine.on_primary();
   result.timed_out = timed_out;
   sealed_.at(index) = true;
 }

@@ -37,6 +37,7 @@ struct ServerResult {
   int status = 0;                                    // its response's status; 0 when none came
   std::optional<engine::Reason> reason{};  // why it failed: unavailable, or refused while up
   engine::Millis duration{};               // from its first send to its final outcome
+  std::optional<engine::Target> target{};  // the SRV target it went to; nullopt without SRV
 
   /// The round-trip time, when a response came back.
   std::optional<engine::Millis> rtt() const {
@@ -73,13 +74,20 @@ struct CallResult {
 struct LineResult {
   std::string name{};
   engine::LineState state = engine::LineState::kRegistering;
-  std::optional<engine::Reason> state_reason{};  // why it is not registered
-  std::optional<size_t> registered_server{};     // index into `servers`
-  std::optional<engine::Failover> failover{};    // the walk left the primary
+  std::optional<engine::Reason> state_reason{};       // why it is not registered
+  std::optional<size_t> registered_server{};          // index into `servers`
+  std::optional<engine::Target> registered_target{};  // its SRV target; nullopt without SRV
+  // Registered on servers[0], but not on its first SRV target: the line is
+  // on a backup there, as a phone would be (LineEngine::on_primary()).
+  bool off_primary_target = false;
+  std::optional<engine::Failover> failover{};  // the walk left the primary
   std::vector<ServerResult> servers{};
   bool timed_out =
       false;  // still undecided, or its call not over, when the check's timeout ran out
   std::optional<CallResult> call{};  // with --call only
+
+  /// Registered where the line belongs: the primary, or its first SRV target.
+  bool on_primary() const { return registered_server == 0 && !off_primary_target; }
 };
 
 /// The registration decides (spec.md §9); with --call, a call that did not

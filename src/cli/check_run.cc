@@ -1,6 +1,8 @@
 #include "cli/check_run.h"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "engine/budget.h"
 
@@ -18,14 +20,46 @@ std::vector<engine::LineSettings> settings_of(const std::vector<config::LineConf
   return settings;
 }
 
-/// The longest budget of `method` over the line's servers.
-engine::Millis longest_budget(const engine::LineSettings& line, engine::Method method) {
+/// The places of a walk: each server entry, or each SRV target of it.
+using Walk = std::vector<std::pair<size_t, std::optional<engine::Target>>>;
+
+/// Every entry as configured, one place each.
+Walk configured_walk(const engine::LineSettings& line) {
+  Walk walk;
+  for (size_t i = 0; i < line.servers.size(); ++i) walk.emplace_back(i, std::nullopt);
+  return walk;
+}
+
+/// The budget of `method` to the walk's place `i`: non-last but for the
+/// very last place, over the place's own transport.
+engine::Millis budget_at(const engine::LineSettings& line, const Walk& walk, size_t i,
+                         engine::Method method) {
+  const auto& [entry, target] = walk[i];
+  engine::Transport transport = target ? target->transport : line.servers.at(entry).transport;
+  return engine::plan_request(line, transport, method, engine::budget_kind_for(i, walk.size()))
+      .budget;
+}
+
+engine::Millis walk_sum(const engine::LineSettings& line, const Walk& walk) {
+  engine::Millis total{0};
+  for (size_t i = 0; i < walk.size(); ++i)
+    total += budget_at(line, walk, i, engine::Method::kRegister);
+  return total;
+}
+
+/// The longest budget of `method` over the walk's places.
+engine::Millis longest_budget(const engine::LineSettings& line, const Walk& walk,
+                              engine::Method method) {
   engine::Millis longest{0};
-  size_t count = line.servers.size();
-  for (size_t i = 0; i < count; ++i)
-    longest = std::max(
-        longest, engine::plan_request(line, i, method, engine::budget_kind_for(i, count)).budget);
+  for (size_t i = 0; i < walk.size(); ++i)
+    longest = std::max(longest, budget_at(line, walk, i, method));
   return longest;
+}
+
+engine::Millis call_over(const engine::LineSettings& line, const Walk& walk) {
+  if (!line.test_call) return engine::Millis{0};
+  return longest_budget(line, walk, engine::Method::kInvite) + line.test_call->ring_timeout +
+         line.test_call->duration + longest_budget(line, walk, engine::Method::kBye);
 }
 
 }  // namespace
@@ -45,19 +79,19 @@ engine::LineSettings check_settings(engine::LineSettings settings, bool calls) {
 }
 
 engine::Millis worst_walk(const engine::LineSettings& line) {
-  engine::Millis total{0};
-  size_t count = line.servers.size();
-  for (size_t i = 0; i < count; ++i)
-    total +=
-        engine::plan_request(line, i, engine::Method::kRegister, engine::budget_kind_for(i, count))
-            .budget;
-  return total;
+  return walk_sum(line, configured_walk(line));
+}
+
+engine::Millis worst_walk(const engine::LineEngine& engine) {
+  return walk_sum(engine.settings(), engine.walk_targets());
 }
 
 engine::Millis worst_call(const engine::LineSettings& line) {
-  if (!line.test_call) return engine::Millis{0};
-  return longest_budget(line, engine::Method::kInvite) + line.test_call->ring_timeout +
-         line.test_call->duration + longest_budget(line, engine::Method::kBye);
+  return call_over(line, configured_walk(line));
+}
+
+engine::Millis worst_call(const engine::LineEngine& engine) {
+  return call_over(engine.settings(), engine.walk_targets());
 }
 
 engine::Millis default_timeout(const std::vector<config::LineConfig>& lines, bool calls) {
@@ -75,24 +109,43 @@ void CheckRun::Fanout::on_event(const engine::LineSettings& line, const engine::
 
 CheckRun::CheckRun(sip::SipAgent& agent, const std::vector<config::LineConfig>& lines,
                    daemon::EventObserver* log, bool calls)
-    : agent_(agent), results_(settings_of(lines, calls), calls), fanout_(results_, log) {
+    : agent_(agent),
+      calls_(calls),
+      results_(settings_of(lines, calls), calls),
+      fanout_(results_, log) {
   for (config::LineConfig line : lines) {
     line.settings = check_settings(line.settings, calls);
     drivers_.push_back(std::make_unique<daemon::LineDriver>(agent_, std::move(line), fanout_));
   }
 }
 
-CheckReport CheckRun::run(engine::Millis timeout, const std::function<bool()>& stop) {
+CheckReport CheckRun::run(std::optional<engine::Millis> timeout,
+                          const std::function<bool()>& stop) {
   engine::Millis started = agent_.now();
   for (auto& driver : drivers_) driver->start();
-  engine::Millis deadline = started + timeout;
-  agent_.run_until([&] { return finish_decided() || stop(); }, deadline);
+  // The default grows, never shrinks, as SRV targets lengthen a walk.
+  engine::Millis limit = timeout.value_or(engine::Millis{0});
+  auto deadline = [&] {
+    if (!timeout) limit = std::max(limit, walk_timeout());
+    return started + limit;
+  };
+  for (bool over = false; !over;) {
+    engine::Millis until = deadline();
+    agent_.run_until(
+        [&] {
+          over = finish_decided() || stop();
+          return over || deadline() > until;
+        },
+        until);
+    // Again only for a deadline that moved; the loop ends at the one it had.
+    over = over || deadline() <= until;
+  }
   for (size_t i = 0; i < drivers_.size(); ++i) {
     if (!results_.sealed(i)) on_decided(i, true);
     if (results_.calling(i)) results_.call_timed_out(i);
     if (!drivers_[i]->engine().stopped()) drivers_[i]->stop();
   }
-  CheckReport report{.lines = results_.results(), .timeout = timeout};
+  CheckReport report{.lines = results_.results(), .timeout = limit};
   report.elapsed = agent_.now() - started;
   engine::Millis grace_end = agent_.now() + kUnregisterGrace;
   agent_.run_until([&] { return idle(); }, grace_end);
@@ -121,6 +174,16 @@ void CheckRun::on_decided(size_t index, bool timed_out) {
 
 bool CheckRun::done(size_t index) const {
   return results_.sealed(index) && !results_.calling(index);
+}
+
+engine::Millis CheckRun::walk_timeout() const {
+  engine::Millis longest{0};
+  for (const auto& driver : drivers_) {
+    const engine::LineEngine& engine = driver->engine();
+    longest =
+        std::max(longest, worst_walk(engine) + (calls_ ? worst_call(engine) : engine::Millis{0}));
+  }
+  return longest + kTimeoutMargin;
 }
 
 bool CheckRun::idle() const {

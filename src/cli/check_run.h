@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "cli/check_report.h"
@@ -19,17 +20,25 @@ namespace sipsentry::cli {
 engine::LineSettings check_settings(engine::LineSettings settings, bool calls = false);
 
 /// A line's worst-case register walk: the sum of its servers' REGISTER
-/// budgets (39.5 s for two UDP servers with the defaults).
+/// budgets (39.5 s for two UDP servers with the defaults), each server as
+/// configured.
 engine::Millis worst_walk(const engine::LineSettings& line);
+/// The same for the walk `engine` will really do: with SRV, each target of
+/// an entry in its place (up to 8 an entry), every one with a non-last
+/// budget but the walk's very last.
+engine::Millis worst_walk(const engine::LineEngine& engine);
 
 /// A line's worst-case test call through one server: the longest INVITE
 /// budget of its servers (no 1xx before it), the ring timeout, the hold,
 /// and the longest BYE budget; zero without a test_call.
 engine::Millis worst_call(const engine::LineSettings& line);
+/// The same over the places of the walk `engine` will really do.
+engine::Millis worst_call(const engine::LineEngine& engine);
 
-/// The default --timeout: the longest worst-case walk of `lines` (with
-/// `calls`, walk and call), plus kTimeoutMargin for digest answers and the
-/// event loop.
+/// The default --timeout as far as the configuration tells: the longest
+/// worst-case walk of `lines` (with `calls`, walk and call), plus
+/// kTimeoutMargin for digest answers and the event loop. A server resolved
+/// by SRV counts once here; CheckRun waits longer once its targets are in.
 engine::Millis default_timeout(const std::vector<config::LineConfig>& lines, bool calls = false);
 inline constexpr engine::Millis kTimeoutMargin{5000};
 
@@ -50,8 +59,11 @@ class CheckRun {
   /// Runs until every line is done, or `timeout` has passed, or `stop`
   /// returns true (lines still undecided, or calling, count as they are,
   /// marked timed out), then waits up to kUnregisterGrace for the
-  /// un-REGISTERs.
-  CheckReport run(engine::Millis timeout, const std::function<bool()>& stop);
+  /// un-REGISTERs. Without a `timeout`, the default: default_timeout() of
+  /// the lines, made longer when SRV targets make a walk longer (the
+  /// drivers hand them to the engines before the walks start), so that the
+  /// check waits for the walk each engine really does.
+  CheckReport run(std::optional<engine::Millis> timeout, const std::function<bool()>& stop);
 
  private:
   /// Everything one engine event goes to: the results, and the log if any.
@@ -74,8 +86,12 @@ class CheckRun {
   /// Sealed, and no call in progress.
   bool done(size_t index) const;
   bool idle() const;
+  /// The longest worst case of the lines' walks (and calls) as their
+  /// engines have them now, plus kTimeoutMargin.
+  engine::Millis walk_timeout() const;
 
   sip::SipAgent& agent_;
+  bool calls_;
   ResultCollector results_;
   Fanout fanout_;
   std::vector<std::unique_ptr<daemon::LineDriver>> drivers_;

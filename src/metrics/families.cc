@@ -36,6 +36,11 @@ const Family Families::line_registered{"sipsentry_line_registered", Type::kGauge
 const Family Families::line_active_server{
     "sipsentry_line_active_server", Type::kGauge,
     "1 on the server the line is registered with, 0 on the others."};
+const Family Families::line_active_target{
+    "sipsentry_line_active_target_info", Type::kGauge,
+    "1 on the SRV target (HOST:PORT;transport=T) of the server the line is registered with; no "
+    "series without SRV or without a registration. At most one series a line, whatever the "
+    "size of the record set: it follows the line's registration, it is not a history."};
 const Family Families::line_state{"sipsentry_line_state", Type::kGauge,
                                   "1 on the line's current state, 0 on the others."};
 const Family Families::registration_expiry{

@@ -57,6 +57,18 @@ void line_active_server(Writer& w, std::string_view line, const Record& r) {
              flag(r.active_server == i));
 }
 
+// Written from the line's one active_target at every scrape: a line that
+// moves or leaves has its old series gone from the next scrape, and a
+// record set of any size makes at most this one series a line.
+void line_active_target(Writer& w, std::string_view line, const Record& r) {
+  if (!r.active_server || !r.active_target) return;
+  w.sample(Families::line_active_target.name,
+           {{"line", line},
+            {"server", r.servers[*r.active_server].name},
+            {"target", r.active_target->describe()}},
+           uint64_t{1});
+}
+
 void line_state(Writer& w, std::string_view line, const Record& r) {
   for (engine::LineState state : engine::kAllLineStates)
     w.sample(Families::line_state.name, {{"line", line}, {"state", engine::to_string(state)}},
@@ -121,12 +133,13 @@ void test_calls(Writer& w, std::string_view line, const Record& r) {
 // Each sample's labels are written in the order of their names, as
 // prometheus-cpp did and the README shows, so that a grep of the exposition
 // keeps working.
-const std::array<LineFamily, 14> kLineFamilies = {{
+const std::array<LineFamily, 15> kLineFamilies = {{
     {Families::server_up, server_up},
     {Families::server_failures, server_failures},
     {Families::requests, requests},
     {Families::line_registered, line_registered},
     {Families::line_active_server, line_active_server},
+    {Families::line_active_target, line_active_target},
     {Families::line_state, line_state},
     {Families::registration_expiry, registration_expiry},
     {Families::failovers, failovers},

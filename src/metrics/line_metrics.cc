@@ -67,6 +67,7 @@ void LineMetrics::on(const engine::StateChanged& changed) {
 
 void LineMetrics::on(const engine::Registered& registered) {
   set_registered_on(registered.server);
+  record_.active_target = registered.target;
   record_.registration_expiry = wall_seconds_ + seconds(registered.expires);
 }
 
@@ -119,6 +120,7 @@ void LineMetrics::on(const engine::TestCallFinished& call) {
 void LineMetrics::set_registered_on(std::optional<size_t> server) {
   record_.registered = server.has_value();
   record_.active_server = server;
+  record_.active_target.reset();  // Registered sets it again, with its server
 }
 
 void LineMetrics::switched() {

@@ -43,6 +43,10 @@ struct LineRecord {
   engine::LineState state = engine::LineState::kRegistering;
   bool registered = false;
   std::optional<size_t> active_server;
+  // The SRV target of active_server the registration is with (nullopt: the
+  // server as configured, or no registration). One at most: the line's
+  // active_target_info series is this, never a history of targets.
+  std::optional<engine::Target> active_target;
   std::optional<double> registration_expiry;  // Unix time
   std::optional<double> last_switch;          // Unix time
   uint64_t switches = 0;

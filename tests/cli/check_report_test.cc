@@ -100,6 +100,40 @@ LineResult hall_bye_failed_over() {
   return line;
 }
 
+const engine::Target kPbx1{"pbx1.example.com", 5060, engine::Transport::kUdp};
+const engine::Target kPbx2{"pbx2.example.com", 5080, engine::Transport::kTcp};
+
+/// voice: primary `pbx` resolved by SRV to pbx1 and pbx2, backup `edge`
+/// without SRV; registered on pbx's first target, everything up.
+LineResult srv_on_primary() {
+  LineResult line{.name = "voice",
+                  .state = LineState::kRegistered,
+                  .registered_server = 0,
+                  .registered_target = kPbx1};
+  line.servers = {answered("pbx", true, 5060, 200, 3ms, Method::kRegister),
+                  answered("edge", false, 5062, 200, 4ms)};
+  line.servers[0].server.address = "voip.example.com";
+  line.servers[0].target = kPbx1;
+  return line;
+}
+
+/// voice: pbx1 silent, the walk went on to pbx's second target, pbx2: a
+/// backup, though the configured server is the primary.
+LineResult srv_on_second_target() {
+  LineResult line = srv_on_primary();
+  line.registered_target = kPbx2;
+  line.off_primary_target = true;
+  line.failover = engine::Failover{.from = 0,
+                                   .to = 0,
+                                   .method = Method::kRegister,
+                                   .reason = {Reason::Kind::kTimeout},
+                                   .detection = 7500ms,
+                                   .from_target = kPbx1,
+                                   .to_target = kPbx2};
+  line.servers[0].target = kPbx2;
+  return line;
+}
+
 std::string printed(ReportFormat format, const CheckReport& report) {
   std::ostringstream out;
   print_report(out, format, report);
@@ -129,6 +163,22 @@ TEST(CheckNagios, CriticalWhenALineIsRegisteredNowhere) {
             "SIPSENTRY CRITICAL - lobby: not registered: every server unavailable (timeout); "
             "lobby/a down (timeout); lobby/b down (timeout) | "
             "'lobby/a rtt'=U;;;0 'lobby/b rtt'=U;;;0\n");
+}
+
+TEST(CheckNagios, AnSrvLineOnThePrimarysSecondTargetIsAWarningNamingBothTargets) {
+  LineResult line = srv_on_second_target();
+  line.servers[1].up = false;
+  line.servers[1].status = 0;
+  line.servers[1].reason = Reason{Reason::Kind::kIcmp};
+  line.servers[1].target = engine::Target{"edge1.example.com", 5060, engine::Transport::kUdp};
+  EXPECT_EQ(printed(ReportFormat::kNagios, report_of({line})),
+            "SIPSENTRY WARNING - voice: registered on primary pbx (pbx2.example.com:5080 tcp, not "
+            "its first SRV target); failover from pbx (pbx1.example.com:5060 udp; REGISTER, "
+            "timeout, detected in 7.5s); voice/edge (edge1.example.com:5060 udp) down (icmp) | "
+            "'voice/pbx rtt'=0.003s;;;0 'voice/edge rtt'=U;;;0 'voice detection'=7.500s;;;0\n");
+  EXPECT_TRUE(printed(ReportFormat::kNagios, report_of({srv_on_primary()}))
+                  .starts_with("SIPSENTRY OK - 1 line(s) registered on their primary, 2 "
+                               "server(s) up |"));
 }
 
 TEST(CheckNagios, UnknownCarriesTheErrorAndNoPerfdata) {
@@ -259,6 +309,37 @@ TEST(CheckJson, SchemaOneWithEveryFieldOfALineOnItsBackup) {
   EXPECT_DOUBLE_EQ(line["servers"][1]["rtt_seconds"].get<double>(), 0.002);
 }
 
+TEST(CheckJson, TargetsBesideTheirServersAndNoneWithoutSrv) {
+  auto doc =
+      nlohmann::json::parse(printed(ReportFormat::kJson, report_of({srv_on_second_target()})));
+  const auto& line = doc["lines"][0];
+  EXPECT_EQ(line["status"], "warning");
+  EXPECT_EQ(line["registered_server"], "pbx");
+  EXPECT_EQ(line["registered_role"], "primary");
+  EXPECT_EQ(line["on_primary"], false) << "on the primary's second target";
+  EXPECT_EQ(line["registered_target"],
+            nlohmann::json({{"host", "pbx2.example.com"}, {"port", 5080}, {"transport", "tcp"}}));
+  EXPECT_EQ(line["failover"]["from"], "pbx");
+  EXPECT_EQ(line["failover"]["to"], "pbx");
+  EXPECT_EQ(line["failover"]["from_target"],
+            nlohmann::json({{"host", "pbx1.example.com"}, {"port", 5060}, {"transport", "udp"}}));
+  EXPECT_EQ(line["failover"]["to_target"],
+            nlohmann::json({{"host", "pbx2.example.com"}, {"port", 5080}, {"transport", "tcp"}}));
+  EXPECT_EQ(line["servers"][0]["address"], "voip.example.com");
+  EXPECT_EQ(line["servers"][0]["target"],
+            nlohmann::json({{"host", "pbx2.example.com"}, {"port", 5080}, {"transport", "tcp"}}));
+  EXPECT_FALSE(line["servers"][1].contains("target")) << "edge has no SRV";
+
+  auto first = nlohmann::json::parse(printed(ReportFormat::kJson, report_of({srv_on_primary()})));
+  EXPECT_EQ(first["lines"][0]["on_primary"], true);
+  EXPECT_EQ(first["status"], "ok");
+  auto plain = nlohmann::json::parse(printed(ReportFormat::kJson, report_of({on_backup()})));
+  EXPECT_FALSE(plain["lines"][0].contains("registered_target"));
+  EXPECT_FALSE(plain["lines"][0]["failover"].contains("from_target"));
+  EXPECT_FALSE(plain["lines"][0]["failover"].contains("to_target"));
+  EXPECT_EQ(plain["lines"][0]["on_primary"], false);
+}
+
 TEST(CheckJson, ALineThatCannotRegisterHasAReasonAndNoServer) {
   auto doc = nlohmann::json::parse(printed(ReportFormat::kJson, report_of({nowhere()})));
   EXPECT_EQ(doc["status"], "critical");
@@ -366,6 +447,28 @@ TEST(CheckText, AFailedOverCallAndOneNotOver) {
             std::string::npos)
       << out;
   EXPECT_NE(out.find("  test call sip:*43@pbx: not over\n"), std::string::npos) << out;
+}
+
+TEST(CheckText, AnSrvServerNamesTheTargetBesideTheConfiguredServer) {
+  EXPECT_EQ(printed(ReportFormat::kText, report_of({srv_on_primary()})),
+            "voice: OK, registered on primary pbx (pbx1.example.com:5060 udp)\n"
+            "  primary pbx udp voip.example.com:5060 (pbx1.example.com:5060 udp): up: REGISTER "
+            "200 in 3ms\n"
+            "  backup edge udp 127.0.0.1:5062: up: OPTIONS 200 in 4ms\n"
+            "OK: 1 line(s): 1 ok, 0 warning, 0 critical; 2 server(s): 2 up, 0 down; checked in "
+            "12ms\n");
+}
+
+TEST(CheckText, ThePrimarysSecondTargetIsABackupWithItsFailover) {
+  std::string out = printed(ReportFormat::kText, report_of({srv_on_second_target()}));
+  EXPECT_NE(out.find("voice: WARNING, registered on primary pbx (pbx2.example.com:5080 tcp, not "
+                     "its first SRV target); failover from pbx (pbx1.example.com:5060 udp; "
+                     "REGISTER, timeout, detected in 7.5s)\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("  primary pbx udp voip.example.com:5060 (pbx2.example.com:5080 tcp): up"),
+            std::string::npos)
+      << out;
 }
 
 TEST(CheckText, UnknownSaysWhy) {

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "../engine/engine_fixture.h"
+#include "../engine/srv_fixture.h"
 #include "cli/check_run.h"
 
 namespace sipsentry::cli {
@@ -43,6 +43,16 @@ TEST(CheckVerdict, RegisteredOnThePrimaryWithEveryServerUpIsOk) {
 TEST(CheckVerdict, RegisteredOnlyOnABackupIsAWarning) {
   EXPECT_EQ(line_status(registered_on(1, false)), CheckStatus::kWarning);
   EXPECT_EQ(exit_code_of(CheckStatus::kWarning), 1);
+}
+
+TEST(CheckVerdict, ThePrimarysSecondSrvTargetIsABackupToo) {
+  LineResult line = registered_on(0);
+  line.registered_target = engine::Target{"pbx2.example.com"};
+  line.off_primary_target = true;
+  EXPECT_FALSE(line.on_primary());
+  EXPECT_EQ(line_status(line), CheckStatus::kWarning);
+  line.off_primary_target = false;  // its first target: where the line belongs
+  EXPECT_EQ(line_status(line), CheckStatus::kOk);
 }
 
 TEST(CheckVerdict, AServerDownIsAWarningEvenOnThePrimary) {
@@ -394,6 +404,91 @@ TEST(CheckSettings, TheDefaultTimeoutIsTheLongestWorstWalkPlusTheMargin) {
   slow.settings = engine::testing::two_server_line();
   EXPECT_EQ(default_timeout({quick, slow}), 39500ms + 5s);
   EXPECT_EQ(default_timeout({quick}), 7900ms + 5s);
+}
+
+/// A line whose primary `voip0.example.com` resolves by SRV to pbx1 and
+/// pbx2 and whose backup `voip1.example.com` is as configured, handed to
+/// the engine before start-up as the driver does.
+class SrvCollectorTest : public ::testing::Test {
+ protected:
+  SrvCollectorTest()
+      : settings_(check_settings(engine::testing::srv_line(2))),
+        servers_(settings_),
+        driver_(settings_, servers_.responder()),
+        collector_({settings_}) {
+    driver_.set_targets(0, {engine::testing::udp_target("pbx1.example.com"),
+                            engine::testing::udp_target("pbx2.example.com", 5080)});
+    servers_.answer("voip1.example.com", 200);
+  }
+  void run_for(engine::Millis duration) {
+    driver_.advance_by(duration);
+    for (size_t i = fed_; i < driver_.events().size(); ++i)
+      collector_.on_event(settings_, driver_.events()[i]);
+    fed_ = driver_.events().size();
+  }
+  const LineResult& seal() {
+    collector_.seal(0, driver_.engine(), false);
+    return collector_.results()[0];
+  }
+
+  engine::LineSettings settings_;
+  engine::testing::HostServers servers_;
+  engine::VirtualDriver driver_;
+  ResultCollector collector_;
+  size_t fed_ = 0;
+};
+
+TEST_F(SrvCollectorTest, OnThePrimarysFirstTargetIsOkAndNamesIt) {
+  servers_.answer("pbx1.example.com", 200);
+  driver_.start();
+  run_for(0ms);
+  ASSERT_TRUE(collector_.decided(0, driver_.engine()));
+  const LineResult& line = seal();
+  EXPECT_EQ(line.registered_server, 0u);
+  EXPECT_EQ(line.registered_target, engine::testing::udp_target("pbx1.example.com"));
+  EXPECT_TRUE(line.on_primary());
+  EXPECT_EQ(line.servers[0].target, engine::testing::udp_target("pbx1.example.com"));
+  EXPECT_FALSE(line.servers[1].target) << "voip1 has no SRV targets";
+  EXPECT_EQ(line_status(line), CheckStatus::kOk);
+}
+
+TEST_F(SrvCollectorTest, OnThePrimarysSecondTargetIsAWarningAfterTheFirstTargetsBudget) {
+  servers_.answer("pbx2.example.com", 200);  // pbx1 silent
+  driver_.start();
+  run_for(7499ms);
+  EXPECT_FALSE(collector_.decided(0, driver_.engine()));
+  run_for(1ms);
+  ASSERT_TRUE(collector_.decided(0, driver_.engine()));
+  const LineResult& line = seal();
+  EXPECT_EQ(line.registered_server, 0u) << "the configured entry is the primary";
+  EXPECT_EQ(line.registered_target, engine::testing::udp_target("pbx2.example.com", 5080));
+  EXPECT_FALSE(line.on_primary());
+  ASSERT_TRUE(line.failover);
+  EXPECT_EQ(line.failover->from_target, engine::testing::udp_target("pbx1.example.com"));
+  EXPECT_EQ(line.failover->to_target, engine::testing::udp_target("pbx2.example.com", 5080));
+  EXPECT_EQ(line_status(line), CheckStatus::kWarning);
+}
+
+TEST(CheckSettings, TheWorstWalkOfAnEngineCountsEverySrvTarget) {
+  engine::LineSettings line = check_settings(engine::testing::srv_line(2));
+  engine::LineEngine engine(line);
+  // As configured until the driver hands the targets in: two places.
+  EXPECT_EQ(worst_walk(engine), worst_walk(line));
+  EXPECT_EQ(worst_walk(engine), 7500ms + 32s);
+  engine.set_targets(0ms, 0,
+                     {engine::testing::udp_target("pbx1"), engine::testing::udp_target("pbx2"),
+                      engine::testing::udp_target("pbx3")});
+  // Three targets of the primary, then the backup: only the very last place
+  // of the walk has the full budget.
+  EXPECT_EQ(worst_walk(engine), 3 * 7500ms + 32s);
+  engine.set_targets(0ms, 1,
+                     {engine::testing::udp_target("edge1"), engine::testing::udp_target("edge2")});
+  EXPECT_EQ(worst_walk(engine), 4 * 7500ms + 32s);
+  line.test_call =
+      engine::TestCallSettings{.target = "sip:*43@pbx", .duration = 5s, .ring_timeout = 30s};
+  engine::LineEngine calling(line);
+  calling.set_targets(0ms, 0, {engine::testing::udp_target("pbx1")});
+  EXPECT_EQ(worst_call(calling), 32s + 30s + 5s + 32s);
 }
 
 TEST_F(CollectorTest, TheUnregisterOfTheChecksOwnBindingGoesOut) {

@@ -30,6 +30,8 @@ options_before=$(received backup OPTIONS)
 run_check up "$config" --format json
 expect_exit "both up: OK" 0 "$status"
 expect_json "both up: status ok" "$work/up.out" '.schema == 1 and .status == "ok" and .exit_code == 0'
+# The default timeout: the worst walk (t1 100ms: 1.5 s non-last, 6.4 s last) plus 5 s.
+expect_json "both up: the default timeout" "$work/up.out" '.timeout_seconds == 12.9'
 expect_json "both up: every line on the primary" "$work/up.out" \
   '[.lines[] | .state == "registered" and .registered_server == "primary" and .registered_role == "primary" and (.failover_detected | not)] == [true, true]'
 expect_json "both up: every server up, answered, with an RTT" "$work/up.out" \

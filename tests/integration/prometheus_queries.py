@@ -7,7 +7,8 @@ dashboard's and the alert rules' expressions (prometheus_e2e_test.sh).
       every expression parses (status success) and returns a sample that is a
       number; an expression that ends in a comparison with a number (an alert
       condition, an annotation) may return nothing while all is well, and
-      then its left side must return one
+      then its left side must return one; an expression on SRV targets only
+      (SRV_ONLY) may return nothing, since the test's servers have no SRV
   prometheus_queries.py URL rules            every loaded rule evaluates without error
   prometheus_queries.py URL firing ALERT [LABEL=VALUE...]
       exit 0 when an alert of that name with those labels is firing
@@ -24,6 +25,7 @@ dashboard's and the alert rules' expressions (prometheus_e2e_test.sh).
 import json
 import math
 import os
+import re
 import sys
 import urllib.parse
 import urllib.request
@@ -48,6 +50,18 @@ def query(url, expr):
     return answer["status"], answer.get("error", ""), samples
 
 
+# Families with series only for lines registered on an SRV target: the
+# test's servers are configured by address, so these return nothing, and
+# their expressions are held to parse only. The SRV tests check the family.
+SRV_ONLY = ("sipsentry_line_active_target_info",)
+
+
+def srv_only(exprs):
+    """True when the expressions select SRV_ONLY families and nothing else."""
+    names = [n for expr in exprs for n in re.findall(r"\bsipsentry_\w+", expr)]
+    return bool(names) and all(name in SRV_ONLY for name in names)
+
+
 def numbers(samples):
     return [float(s["value"][1]) for s in samples if not math.isnan(float(s["value"][1]))]
 
@@ -70,6 +84,9 @@ def check_every(url, dashboard, rules):
                 _, _, samples = query(url, left)
         if numbers(samples):
             print(f"ok: {where}: {len(samples)} series, {how}")
+            passes += 1
+        elif srv_only([expr]):
+            print(f"ok: {where}: parses; empty, as no line here is on an SRV target")
             passes += 1
         else:
             print(f"FAIL: {where}: no sample that is a number ({len(samples)} series)\n  {expr}")

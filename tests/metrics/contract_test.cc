@@ -32,6 +32,7 @@ const std::map<std::string, FamilySpec>& families() {
       {"sipsentry_request_duration_seconds", {"histogram", {"server", "method"}}},
       {"sipsentry_line_registered", {"gauge", {"line"}}},
       {"sipsentry_line_active_server", {"gauge", {"line", "server", "role"}}},
+      {"sipsentry_line_active_target_info", {"gauge", {"line", "server", "target"}}},
       {"sipsentry_line_state", {"gauge", {"line", "state"}}},
       {"sipsentry_failovers_total", {"counter", {"line", "from", "to", "method", "reason"}}},
       {"sipsentry_failbacks_total", {"counter", {"line", "from", "to"}}},
@@ -69,9 +70,20 @@ std::set<std::string> label_names(const Sample& sample) {
   return names;
 }
 
+/// The sample history ends unregistered; the line registers again on an
+/// SRV target, so that the active target's family has its series.
+void registered_on_target(MetricsRecorder& recorder, const engine::LineSettings& line) {
+  testing::record_at(recorder, line, std::chrono::seconds(6000),
+                     engine::Registered{0, std::chrono::seconds(3600), false,
+                                        engine::Target{"pbx1.example.com", 5060}});
+}
+
 class ContractTest : public ::testing::Test {
  protected:
-  ContractTest() { testing::record_history(recorder_, line_); }
+  ContractTest() {
+    testing::record_history(recorder_, line_);
+    registered_on_target(recorder_, line_);
+  }
 
   engine::LineSettings line_ = testing::reception_line();
   MetricsRecorder recorder_;
@@ -104,6 +116,7 @@ TEST(PerLineContractTest, PerLineHistogramsAddTheLineToTheirLabels) {
   recorder.set_per_line_histograms(true);
   engine::LineSettings line = testing::reception_line();
   testing::record_history(recorder, line);
+  registered_on_target(recorder, line);
   for (const Sample& sample : testing::samples_of(recorder.scrape())) {
     const FamilySpec& spec = families().at(family_of(sample));
     std::set<std::string> expected = spec.labels;
@@ -146,6 +159,7 @@ TEST_F(ContractTest, LabelValuesAreBounded) {
       {"result", std::regex("success|unavailable|rejected|answered|[1-6][0-9][0-9]")},
       {"version", std::regex(std::string(kVersion))},
       {"le", std::regex("[0-9.]+|\\+Inf")},
+      {"target", std::regex("pbx1\\.example\\.com:5060;transport=udp")},
   };
   for (const Sample& sample : testing::samples_of(recorder_.scrape()))
     for (const auto& [name, value] : sample.labels) {

@@ -167,8 +167,13 @@ TEST_F(EndpointTest, PromtoolFindsNothingToSayAboutAScrape) {
       << "promtool not found: packaging/install-deps.sh installs it (package prometheus)";
   engine::LineSettings line = testing::reception_line();
   testing::record_history(recorder_, line);
+  // Registered again, on an SRV target: the active target's family too.
+  testing::record_at(recorder_, line, std::chrono::seconds(6000),
+                     engine::Registered{0, std::chrono::seconds(3600), false,
+                                        engine::Target{"pbx1.example.com", 5060}});
   testing::HttpResponse response = http_get(port_, "/metrics");
   ASSERT_EQ(response.status, 200);
+  ASSERT_NE(response.body.find("sipsentry_line_active_target_info{"), std::string::npos);
   auto [status, output] = promtool_check(response.body);
   EXPECT_EQ(status, 0) << output;
   EXPECT_EQ(output, "");

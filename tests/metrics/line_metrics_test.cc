@@ -175,6 +175,60 @@ TEST_F(LineMetricsTest, FailoverCountsTheSwitchAndItsDetection) {
   expect_registered_on(2);
 }
 
+const Target kPbx1{"pbx1.example.com", 5060, Transport::kUdp};
+const Target kPbx2{"pbx2.example.com", 5080, Transport::kTcp};
+
+/// Every sipsentry_line_active_target_info sample of the reception line, as
+/// "server target value".
+std::vector<std::string> active_targets(const std::string& text) {
+  std::vector<std::string> found;
+  for (const testing::Sample& sample : testing::samples_with(text, "line", "reception"))
+    if (sample.name == "sipsentry_line_active_target_info")
+      found.push_back(sample.labels.at("server") + " " + sample.labels.at("target") + " " +
+                      std::to_string(sample.value));
+  return found;
+}
+
+TEST_F(LineMetricsTest, ActiveTargetFollowsTheRegistrationWithoutStaleSeries) {
+  using Seen = std::vector<std::string>;
+  register_on(0, 0s);
+  EXPECT_EQ(active_targets(recorder_.scrape()), Seen{}) << "a server without SRV has none";
+  record(10s, Registered{0, 3600s, false, kPbx1});
+  EXPECT_EQ(active_targets(recorder_.scrape()),
+            Seen{"pbx-a pbx1.example.com:5060;transport=udp 1.000000"});
+  // The line moves to the entry's second target: only that one is left.
+  record(40s, StateChanged{LineState::kRegistered, LineState::kRegistering, kTimeout});
+  EXPECT_EQ(active_targets(recorder_.scrape()), Seen{}) << "no registration, no target";
+  record(41s, StateChanged{LineState::kRegistering, LineState::kRegistered});
+  record(41s, Registered{0, 3600s, false, kPbx2});
+  record(41s, Failover{0, 0, Method::kOptions, kTimeout, 7500ms, kPbx1, kPbx2});
+  EXPECT_EQ(active_targets(recorder_.scrape()),
+            Seen{"pbx-a pbx2.example.com:5080;transport=tcp 1.000000"});
+  // A move between two targets of one server counts as a failover from it to it.
+  EXPECT_EQ(
+      value("sipsentry_failovers_total",
+            {{"from", "pbx-a"}, {"to", "pbx-a"}, {"method", "OPTIONS"}, {"reason", "timeout"}}),
+      1);
+  expect_registered_on(0);
+  // To a backup without SRV: no target series at all.
+  record(80s, Registered{1, 3600s, false});
+  EXPECT_EQ(active_targets(recorder_.scrape()), Seen{});
+  record(90s, Registered{2, 3600s, false, kPbx1});
+  EXPECT_EQ(active_targets(recorder_.scrape()),
+            Seen{"pbx-c pbx1.example.com:5060;transport=udp 1.000000"});
+  record(95s, RegisterFailure{kTimeout});
+  EXPECT_EQ(active_targets(recorder_.scrape()), Seen{});
+}
+
+TEST_F(LineMetricsTest, ActiveTargetIsOneSeriesWhateverTheRecordSet) {
+  // 50 targets come and go: the line never has more than one series.
+  for (int i = 0; i < 50; ++i) {
+    Target target{"pbx" + std::to_string(i) + ".example.com", 5060, Transport::kUdp};
+    record(Millis(i * 1000), Registered{0, 3600s, false, target});
+    EXPECT_EQ(active_targets(recorder_.scrape()).size(), 1u) << i;
+  }
+}
+
 TEST_F(LineMetricsTest, FailbackProbesAndFailback) {
   register_on(1, 0s);
   record(1800s, FailbackProbe{FailbackProbe::Result::kUnavailable, kTimeout});

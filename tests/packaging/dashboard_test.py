@@ -217,7 +217,8 @@ def main(argv):
     used = set()
     for _, expr in exprs:
         used |= {base_name(n, known) for n in metric_names(expr)}
-    checks.expect({"sipsentry_line_active_server", "sipsentry_server_up",
+    checks.expect({"sipsentry_line_active_server", "sipsentry_line_active_target_info",
+                   "sipsentry_server_up",
                    "sipsentry_request_duration_seconds", "sipsentry_failover_detection_seconds",
                    "sipsentry_line_state", "sipsentry_failback_probes_total",
                    "sipsentry_failovers_total", "sipsentry_failbacks_total",
