@@ -105,5 +105,22 @@ expect_exit "b.pbx.test's REGISTER came before a.pbx.test's probe" 0 \
   "$(awk -v b="$backup_register" -v a="${1:-0}" 'BEGIN { exit !(b > 0 && a > b) }'; echo $?)"
 
 stop_sipsentry
+
+# check of the SRV line: registered on a.pbx.test, the primary's first
+# target, so on the primary; its default timeout waits for the walk over
+# both targets, the same as for the twin's two servers by address.
+json_field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+DESK_PASSWORD=s3cret timed "$sipsentry" check -c "$work/sipsentry.yaml" --format json
+expect_exit "check of the SRV line" 0 "$status"
+expect_same "check names the target it registered on" a.pbx.test \
+  "$(json_field "$work/out" "d['lines'][0]['registered_target']['host']")"
+expect_same "check says the line is on its primary" True \
+  "$(json_field "$work/out" "d['lines'][0]['on_primary']")"
+srv_timeout=$(json_field "$work/out" "d['timeout_seconds']")
+DESK_PASSWORD=s3cret timed "$sipsentry" check -c "$work/twin.yaml" --format json
+expect_same "check waits for the SRV walk as for the twin's two servers" \
+  "$(json_field "$work/out" "d['timeout_seconds']")" "$srv_timeout"
+echo "measured: check of the SRV line, default timeout ${srv_timeout}s"
+
 dns_isolated
 finish
