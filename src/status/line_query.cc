@@ -42,9 +42,9 @@ bool known_state(const std::string& name) {
                              [&name](engine::LineState state) { return name == to_string(state); });
 }
 
-bool matches(const LineStatus& line, const LineQuery& query) {
-  if (query.state && to_string(line.result.state) != *query.state) return false;
-  return line.result.name.find(query.line) != std::string::npos;
+bool matches(const LineKey& line, const LineQuery& query) {
+  if (query.state && to_string(line.state) != *query.state) return false;
+  return line.name.find(query.line) != std::string::npos;
 }
 
 }  // namespace
@@ -91,32 +91,19 @@ std::optional<LineQuery> parse_line_query(std::string_view query, size_t default
   return parsed;
 }
 
-int severity_rank(const cli::LineResult& line) {
-  switch (line.state) {
-    case engine::LineState::kRegistering:
-      return 2;
-    case engine::LineState::kRegistered:
-      return line.on_primary() ? 3 : 1;
-    default:
-      return 0;
-  }
-}
-
-LinePage select_lines(std::vector<LineStatus> lines, const LineQuery& query, LineOrder order) {
-  std::erase_if(lines, [&query](const LineStatus& line) { return !matches(line, query); });
+LinePage select_lines(std::vector<LineKey> lines, const LineQuery& query, LineOrder order) {
+  std::erase_if(lines, [&query](const LineKey& line) { return !matches(line, query); });
   if (order == LineOrder::kWorstFirst) {
     // Stable: lines of the same rank and status stay in name order.
-    std::ranges::stable_sort(lines, [](const LineStatus& a, const LineStatus& b) {
-      int rank_a = severity_rank(a.result), rank_b = severity_rank(b.result);
-      if (rank_a != rank_b) return rank_a < rank_b;
-      return cli::line_status(a.result) > cli::line_status(b.result);
+    std::ranges::stable_sort(lines, [](const LineKey& a, const LineKey& b) {
+      if (a.rank != b.rank) return a.rank < b.rank;
+      return a.status > b.status;
     });
   }
   LinePage page{.matched = lines.size()};
   size_t from = std::min(query.offset, lines.size());
   size_t to = from + std::min(query.limit, lines.size() - from);
-  page.rows.assign(std::make_move_iterator(lines.begin() + static_cast<ptrdiff_t>(from)),
-                   std::make_move_iterator(lines.begin() + static_cast<ptrdiff_t>(to)));
+  for (size_t i = from; i < to; ++i) page.names.push_back(std::move(lines[i].name));
   return page;
 }
 

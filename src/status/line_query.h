@@ -28,14 +28,10 @@ struct LineQuery {
 std::optional<LineQuery> parse_line_query(std::string_view query, size_t default_limit,
                                           size_t max_limit, std::string& error);
 
-/// Worst first: 0 failed (unregistered, rejected, auth_failed), 1 on a
-/// backup, 2 registering, 3 on its primary.
-int severity_rank(const cli::LineResult& line);
-
 /// One page of the lines a query selects.
 struct LinePage {
-  size_t matched = 0;  // lines that pass the filters, all pages together
-  std::vector<LineStatus> rows{};
+  size_t matched = 0;                // lines that pass the filters, all pages together
+  std::vector<std::string> names{};  // the page's lines, in order
 };
 
 enum class LineOrder {
@@ -44,6 +40,6 @@ enum class LineOrder {
 };
 
 /// Filters `lines` (given by name), orders them and cuts out the page.
-LinePage select_lines(std::vector<LineStatus> lines, const LineQuery& query, LineOrder order);
+LinePage select_lines(std::vector<LineKey> lines, const LineQuery& query, LineOrder order);
 
 }  // namespace sipsentry::status

@@ -95,18 +95,43 @@ void StatusBoard::apply_call(Entry& entry, const engine::TestCallFinished& finis
   result.call = std::move(call);
 }
 
-std::vector<LineStatus> StatusBoard::lines() const {
-  std::vector<LineStatus> out;
+int severity_rank(const cli::LineResult& line) {
+  switch (line.state) {
+    case engine::LineState::kRegistering:
+      return 2;
+    case engine::LineState::kRegistered:
+      return line.on_primary() ? 3 : 1;
+    default:
+      return 0;
+  }
+}
+
+std::vector<LineKey> StatusBoard::keys() const {
+  std::vector<LineKey> out;
   std::string resume_after;  // the last line copied; one removed meanwhile is no matter
   for (bool first = true;; first = false) {
     std::lock_guard lock(mutex_);
     if (first) out.reserve(lines_.size());
     auto from = first ? lines_.cbegin() : lines_.upper_bound(resume_after);
-    for (size_t n = 0; from != lines_.cend() && n < kLinesPerBatch; ++from, ++n)
-      out.push_back(from->second.status);
+    for (size_t n = 0; from != lines_.cend() && n < kLinesPerBatch; ++from, ++n) {
+      const cli::LineResult& line = from->second.status.result;
+      out.push_back({from->first, line.state, severity_rank(line), cli::line_status(line)});
+    }
     if (from == lines_.cend()) return out;
     resume_after = std::prev(from)->first;
   }
+}
+
+std::vector<LineStatus> StatusBoard::lines(std::span<const std::string> names) const {
+  std::vector<LineStatus> out;
+  out.reserve(names.size());
+  for (size_t batch = 0; batch < names.size(); batch += kLinesPerBatch) {
+    std::lock_guard lock(mutex_);
+    for (size_t i = batch; i < names.size() && i < batch + kLinesPerBatch; ++i)
+      if (auto found = lines_.find(names[i]); found != lines_.end())
+        out.push_back(found->second.status);
+  }
+  return out;
 }
 
 std::optional<LineStatus> StatusBoard::line(std::string_view name) const {

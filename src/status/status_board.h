@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,19 @@ struct LineStatus {
   std::vector<std::optional<WallTime>> retry_after_until{};  // one per server
 };
 
+/// Worst first: 0 failed (unregistered, rejected, auth_failed), 1 on a
+/// backup, 2 registering, 3 on its primary.
+int severity_rank(const cli::LineResult& line);
+
+/// What a line is filtered and ordered by: small enough to copy for every
+/// line on every request, where a whole LineStatus is not.
+struct LineKey {
+  std::string name{};
+  engine::LineState state{};
+  int rank = 0;  // severity_rank
+  cli::CheckStatus status{};
+};
+
 /// One line of the event log, as the page and /api/v1/events show it.
 struct EventEntry {
   uint64_t sequence = 0;  // 1, 2, …: counts every entry since the daemon started
@@ -54,7 +68,8 @@ struct EventEntry {
 /// Threading: the observer methods run on the event loop; every other
 /// method may run on any thread. One mutex guards everything; a reader
 /// copies lines out in batches of kLinesPerBatch, so the event loop waits
-/// for at most one batch, never a whole request.
+/// for at most one batch, never a whole request. A request takes every
+/// line's key, picks its page from them, and copies only that page's lines.
 class StatusBoard : public daemon::EventObserver {
  public:
   /// The event log's level and text for an event, or nullopt to leave it
@@ -76,8 +91,11 @@ class StatusBoard : public daemon::EventObserver {
   void on_line_added(const engine::LineSettings& line) override;
   void on_line_removed(const std::string& name) override;
 
-  /// Every line, by name. Lines added or removed meanwhile may be left out.
-  std::vector<LineStatus> lines() const;
+  /// Every line's key, by name. Lines added or removed meanwhile may be
+  /// left out.
+  std::vector<LineKey> keys() const;
+  /// The lines called `names` that are there, in that order.
+  std::vector<LineStatus> lines(std::span<const std::string> names) const;
   /// The line called `name`, if there is one.
   std::optional<LineStatus> line(std::string_view name) const;
   /// The recent events (at most kEventsKept) whose sequence is above

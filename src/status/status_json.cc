@@ -37,13 +37,14 @@ nlohmann::json status_line_json(const LineStatus& line) {
   return out;
 }
 
-nlohmann::json lines_json(const LinePage& page, const LineQuery& query) {
+nlohmann::json lines_json(const std::vector<LineStatus>& lines, size_t matched,
+                          const LineQuery& query) {
   nlohmann::json out = {{"schema", 1},
-                        {"matched", page.matched},
+                        {"matched", matched},
                         {"offset", query.offset},
                         {"limit", query.limit},
                         {"lines", nlohmann::json::array()}};
-  for (const LineStatus& line : page.rows) out["lines"].push_back(status_line_json(line));
+  for (const LineStatus& line : lines) out["lines"].push_back(status_line_json(line));
   return out;
 }
 

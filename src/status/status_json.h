@@ -15,8 +15,10 @@ double unix_seconds(WallTime time);
 /// (cli::line_json) plus "since", "last_switch" and each server's
 /// "retry_after_until" (README, "Status page and JSON API").
 nlohmann::json status_line_json(const LineStatus& line);
-/// The body of /api/v1/lines: {"schema", "matched", "offset", "limit", "lines"}.
-nlohmann::json lines_json(const LinePage& page, const LineQuery& query);
+/// The body of /api/v1/lines: {"schema", "matched", "offset", "limit",
+/// "lines"}, `matched` counting the lines that pass the query's filters.
+nlohmann::json lines_json(const std::vector<LineStatus>& lines, size_t matched,
+                          const LineQuery& query);
 /// The body of /api/v1/events: {"schema", "last_sequence", "events"}.
 nlohmann::json events_json(const std::vector<EventEntry>& events, uint64_t after);
 

@@ -247,8 +247,8 @@ void write_filter(std::string& out, const PageQuery& query) {
 }
 
 void write_pager(std::string& out, const PageContent& content, const PageQuery& query) {
-  size_t offset = query.lines.offset, limit = query.lines.limit, matched = content.page.matched;
-  size_t shown = content.page.rows.size();
+  size_t offset = query.lines.offset, limit = query.lines.limit, matched = content.matched;
+  size_t shown = content.rows.size();
   out += "<p class=\"num\">";
   if (shown == 0)
     out += "no lines match";
@@ -304,7 +304,7 @@ std::optional<PageQuery> parse_page_query(std::string_view query, std::string& e
 
 std::string render_status_page(const PageContent& content, const PageQuery& query) {
   std::string out;
-  out.reserve(4096 + content.page.rows.size() * 1500 + content.events.size() * 300);
+  out.reserve(4096 + content.rows.size() * 1500 + content.events.size() * 300);
   write_head(out, query);
   write_summary(out, content);
   write_filter(out, query);
@@ -313,7 +313,7 @@ std::string render_status_page(const PageContent& content, const PageQuery& quer
       "<table class=\"lines\"><thead><tr><th>line / server</th><th>state</th>"
       "<th>registered on</th><th>since</th><th>last switch</th><th>test call</th></tr>"
       "</thead>\n";
-  for (const LineStatus& line : content.page.rows) write_line(out, line, content.now);
+  for (const LineStatus& line : content.rows) write_line(out, line, content.now);
   out += "</table>\n";
   write_pager(out, content, query);
   write_events(out, content);

@@ -26,7 +26,8 @@ std::optional<PageQuery> parse_page_query(std::string_view query, std::string& e
 
 /// Everything the page shows, gathered before it is written.
 struct PageContent {
-  LinePage page{};                   // the rows to show, worst first, and how many matched
+  std::vector<LineStatus> rows{};    // the lines to show, worst first
+  size_t matched = 0;                // lines that pass the filters, all pages together
   size_t lines = 0;                  // all lines of the daemon
   std::array<size_t, 4> by_rank{};   // lines per severity_rank, all of them
   std::vector<EventEntry> events{};  // the recent events that pass the line filter

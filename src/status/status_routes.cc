@@ -26,10 +26,12 @@ Reply page(const StatusBoard& board, std::string_view query, WallTime now) {
   std::string error;
   std::optional<PageQuery> parsed = parse_page_query(query, error);
   if (!parsed) return {400, "text/plain; charset=utf-8", error + "\n"};
-  std::vector<LineStatus> lines = board.lines();
-  PageContent content{.lines = lines.size(), .now = now};
-  for (const LineStatus& line : lines) ++content.by_rank.at(severity_rank(line.result));
-  content.page = select_lines(std::move(lines), parsed->lines, LineOrder::kWorstFirst);
+  std::vector<LineKey> keys = board.keys();
+  PageContent content{.lines = keys.size(), .now = now};
+  for (const LineKey& key : keys) ++content.by_rank.at(key.rank);
+  LinePage page = select_lines(std::move(keys), parsed->lines, LineOrder::kWorstFirst);
+  content.rows = board.lines(page.names);
+  content.matched = page.matched;
   content.events = board.events();
   std::erase_if(content.events, [&parsed](const EventEntry& event) {
     return event.line.find(parsed->lines.line) == std::string::npos;
@@ -41,8 +43,8 @@ Reply lines(const StatusBoard& board, std::string_view query) {
   std::string error;
   std::optional<LineQuery> parsed = parse_line_query(query, kApiLines, kMaxApiLines, error);
   if (!parsed) return json_error(400, error);
-  return json_reply(200,
-                    lines_json(select_lines(board.lines(), *parsed, LineOrder::kByName), *parsed));
+  LinePage page = select_lines(board.keys(), *parsed, LineOrder::kByName);
+  return json_reply(200, lines_json(board.lines(page.names), page.matched, *parsed));
 }
 
 Reply one_line(const StatusBoard& board, std::string_view name) {

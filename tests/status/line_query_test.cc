@@ -12,10 +12,8 @@ namespace {
 using engine::LineState;
 using namespace fixtures;
 
-std::vector<std::string> names(const LinePage& page) {
-  std::vector<std::string> out;
-  for (const LineStatus& line : page.rows) out.push_back(line.result.name);
-  return out;
+const std::vector<std::string>& names(const LinePage& page) {
+  return page.names;
 }
 
 LineQuery all() {
@@ -43,7 +41,7 @@ void add_mixed_lines(StatusBoard& board) {
 TEST(LineOrder, WorstFirstIsFailedThenOnBackupThenRegisteringThenOkEachByName) {
   StatusBoard board;
   add_mixed_lines(board);
-  LinePage page = select_lines(board.lines(), all(), LineOrder::kWorstFirst);
+  LinePage page = select_lines(board.keys(), all(), LineOrder::kWorstFirst);
   EXPECT_EQ(names(page),
             (std::vector<std::string>{"down1", "down2", "refused1", "refused2", "backup1",
                                       "backup2", "new1", "new2", "ok1", "ok2"}));
@@ -57,14 +55,14 @@ TEST(LineOrder, OnItsPrimaryWithABackupDownComesBeforeAllGood) {
   engine::LineSettings line = two_server_line("b-backup-down");
   register_line(board, line, 0);
   board.on_event(line, request(1, false, 0, engine::Reason{engine::Reason::Kind::kIcmp}));
-  LinePage page = select_lines(board.lines(), all(), LineOrder::kWorstFirst);
+  LinePage page = select_lines(board.keys(), all(), LineOrder::kWorstFirst);
   EXPECT_EQ(names(page), (std::vector<std::string>{"b-backup-down", "a-good"}));
 }
 
 TEST(LineOrder, TheApiKeepsNameOrderSoThatPagingSkipsNothing) {
   StatusBoard board;
   add_mixed_lines(board);
-  LinePage page = select_lines(board.lines(), all(), LineOrder::kByName);
+  LinePage page = select_lines(board.keys(), all(), LineOrder::kByName);
   EXPECT_EQ(names(page).front(), "backup1");
   EXPECT_EQ(names(page).back(), "refused2");
 }
@@ -72,7 +70,7 @@ TEST(LineOrder, TheApiKeepsNameOrderSoThatPagingSkipsNothing) {
 TEST(LineFilter, StateAndNameFiltersCombine) {
   StatusBoard board;
   add_mixed_lines(board);
-  LinePage page = select_lines(board.lines(), {.state = "registered", .line = "1", .limit = 10},
+  LinePage page = select_lines(board.keys(), {.state = "registered", .line = "1", .limit = 10},
                                LineOrder::kByName);
   EXPECT_EQ(names(page), (std::vector<std::string>{"backup1", "ok1"}));
   EXPECT_EQ(page.matched, 2u);
@@ -85,12 +83,12 @@ TEST(LinePaging, APageIsTheOffsetAndLimitOfTheMatchingLines) {
     std::snprintf(name, sizeof name, "line%02d", i);
     board.on_line_added(two_server_line(name));
   }
-  LinePage page = select_lines(board.lines(), {.offset = 20, .limit = 10}, LineOrder::kByName);
+  LinePage page = select_lines(board.keys(), {.offset = 20, .limit = 10}, LineOrder::kByName);
   EXPECT_EQ(page.matched, 25u);
   EXPECT_EQ(names(page),
             (std::vector<std::string>{"line20", "line21", "line22", "line23", "line24"}));
   EXPECT_TRUE(
-      select_lines(board.lines(), {.offset = 99, .limit = 10}, LineOrder::kByName).rows.empty());
+      select_lines(board.keys(), {.offset = 99, .limit = 10}, LineOrder::kByName).names.empty());
 }
 
 TEST(LineQueryParse, ValuesAreDecodedAndDefaultsApply) {

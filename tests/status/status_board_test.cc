@@ -107,22 +107,33 @@ TEST(StatusBoard, ATestCallResultIsShownOnceTheFirstCallEnded) {
   EXPECT_FALSE(call.failed_over());
 }
 
-TEST(StatusBoard, ARemovedLineIsGoneAndLinesComeByName) {
+TEST(StatusBoard, ARemovedLineIsGoneAndKeysComeByName) {
   StatusBoard board;
   for (const char* name : {"c", "a", "b"}) board.on_line_added(two_server_line(name));
   board.on_line_removed("b");
-  std::vector<LineStatus> lines = board.lines();
+  std::vector<LineKey> keys = board.keys();
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].name, "a");
+  EXPECT_EQ(keys[1].name, "c");
+  EXPECT_EQ(keys[0].state, LineState::kRegistering);
+  EXPECT_EQ(keys[0].rank, 2);
+  std::vector<std::string> asked = {"c", "b", "a"};
+  std::vector<LineStatus> lines = board.lines(asked);  // in the order asked, b is gone
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_EQ(lines[0].result.name, "a");
-  EXPECT_EQ(lines[1].result.name, "c");
+  EXPECT_EQ(lines[0].result.name, "c");
+  EXPECT_EQ(lines[1].result.name, "a");
 }
 
 TEST(StatusBoard, ManyLinesAreCopiedOutWholeAcrossBatches) {
   StatusBoard board;
   size_t count = StatusBoard::kLinesPerBatch * 3 + 7;
-  for (size_t i = 0; i < count; ++i)
-    board.on_line_added(two_server_line("line" + std::to_string(i)));
-  EXPECT_EQ(board.lines().size(), count);
+  std::vector<std::string> names;
+  for (size_t i = 0; i < count; ++i) {
+    names.push_back("line" + std::to_string(i));
+    board.on_line_added(two_server_line(names.back()));
+  }
+  EXPECT_EQ(board.keys().size(), count);
+  EXPECT_EQ(board.lines(names).size(), count);
   EXPECT_EQ(board.size(), count);
 }
 
