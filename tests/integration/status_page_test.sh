@@ -87,7 +87,8 @@ assert desk["registered_server"] == "primary" and desk["last_switch"] is None
 backup = desk["servers"][1]
 assert backup["name"] == "<script>alert(1)</script>" and backup["role"] == "backup", backup
 assert backup["method"] == "OPTIONS" and backup["up"] and backup["status"] == 200, backup
-assert backup["rtt_seconds"] > 0 and "retry_after_until" in backup, backup
+# A round trip on loopback may take under the millisecond it is counted in.
+assert backup["rtt_seconds"] >= 0 and "retry_after_until" in backup, backup
 assert lobby["name"] == "lobby" and len(lobby["servers"]) == 1
 print("ok")
 PY
