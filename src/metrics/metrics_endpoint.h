@@ -20,8 +20,9 @@ namespace sipsentry::metrics {
 /// Anything else is 404; methods other than GET and HEAD are 405.
 ///
 /// Threading: civetweb answers on its own threads (a few, not one per
-/// client), which call only MetricsRecorder::scrape(); the event loop keeps
-/// updating the recorder meanwhile. Those threads start with every signal
+/// client), which call only MetricsRecorder::scrape() and the PageSource;
+/// the event loop keeps updating the recorder (and the source's data)
+/// meanwhile. Those threads start with every signal
 /// blocked, so SIGHUP/SIGTERM/SIGINT always reach the event loop. Like any
 /// civetweb server, starting one sets SIGPIPE to be ignored process-wide.
 class MetricsEndpoint {
