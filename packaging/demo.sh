@@ -99,6 +99,7 @@ start_server pbx-b "$backup_port"
 cat <<TEXT
 demo: two SIP registrars on loopback: pbx-a 127.0.0.1:$primary_port (primary), pbx-b 127.0.0.1:$backup_port (backup)
 demo: metrics at http://127.0.0.1:9730/metrics, health at http://127.0.0.1:9730/healthz
+demo: status page at http://127.0.0.1:9730/, JSON at http://127.0.0.1:9730/api/v1/lines
 demo: from another terminal: '$0 primary-down' stops pbx-a, '$0 primary-up' starts it again
 demo: sipsentry's event log follows; Ctrl-C stops the demo
 TEXT

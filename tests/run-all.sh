@@ -27,7 +27,8 @@ fuzz() {
 sanitize_dir=${build_dir}-sanitize
 cmake -S . -B "$sanitize_dir" -DCMAKE_BUILD_TYPE=Debug -DSIPSENTRY_SANITIZE=ON
 cmake --build "$sanitize_dir" --parallel "$(nproc)" --target \
-  sipsentry engine_tests config_tests daemon_tests metrics_tests cli_tests sip_tests resolve_tests
+  sipsentry engine_tests config_tests daemon_tests metrics_tests cli_tests sip_tests resolve_tests \
+  status_tests
 export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -35,6 +35,10 @@ int exit_code_of(CheckStatus status) {
   return kExitUsage;
 }
 
+const char* role_of(const ServerResult& server) {
+  return server.primary ? "primary" : "backup";
+}
+
 bool CallResult::as_expected() const {
   return kind == Kind::kFinished && engine::ended_as_expected(finished, expected_status);
 }
@@ -82,19 +86,34 @@ CheckStatus overall_status(const std::vector<LineResult>& lines) {
   return worst;
 }
 
+LineResult initial_line_result(const engine::LineSettings& line, bool calls) {
+  LineResult result{.name = line.name};
+  for (size_t i = 0; i < line.servers.size(); ++i)
+    result.servers.push_back({.server = line.servers[i], .primary = i == 0});
+  if (calls) result.call = CallResult{};
+  if (calls && line.test_call)
+    result.call = CallResult{.kind = CallResult::Kind::kNotPlaced,
+                             .target = line.test_call->target,
+                             .expected_status = line.test_call->expected_status};
+  return result;
+}
+
+void record_request(LineResult& result, const engine::RequestFinished& finished) {
+  ServerResult& server = result.servers.at(finished.server);
+  server.probed = true;
+  server.up = finished.available;
+  server.method = finished.method;
+  server.status = finished.status;
+  server.reason = finished.reason;
+  server.duration = finished.duration;
+  server.target = finished.target;
+}
+
 ResultCollector::ResultCollector(const std::vector<engine::LineSettings>& lines, bool calls)
     : sealed_(lines.size(), false), calling_(lines.size(), false) {
   for (const engine::LineSettings& line : lines) {
     index_[line.name] = results_.size();
-    LineResult result{.name = line.name};
-    for (size_t i = 0; i < line.servers.size(); ++i)
-      result.servers.push_back({.server = line.servers[i], .primary = i == 0});
-    if (calls) result.call = CallResult{};
-    if (calls && line.test_call)
-      result.call = CallResult{.kind = CallResult::Kind::kNotPlaced,
-                               .target = line.test_call->target,
-                               .expected_status = line.test_call->expected_status};
-    results_.push_back(std::move(result));
+    results_.push_back(initial_line_result(line, calls));
   }
 }
 
@@ -109,22 +128,11 @@ void ResultCollector::on_event(const engine::LineSettings& line, const engine::E
   }
   if (sealed_[found->second]) return;
   if (auto* finished = std::get_if<engine::RequestFinished>(&event.what))
-    record(result, *finished);
+    record_request(result, *finished);
   else if (auto* failover = std::get_if<engine::Failover>(&event.what))
     result.failover = *failover;
   else if (auto* changed = std::get_if<engine::StateChanged>(&event.what))
     result.state_reason = changed->reason;
-}
-
-void ResultCollector::record(LineResult& result, const engine::RequestFinished& finished) {
-  ServerResult& server = result.servers.at(finished.server);
-  server.probed = true;
-  server.up = finished.available;
-  server.method = finished.method;
-  server.status = finished.status;
-  server.reason = finished.reason;
-  server.duration = finished.duration;
-  server.target = finished.target;
 }
 
 void ResultCollector::record_call(LineResult& result, const engine::Event& event) {

@@ -45,6 +45,9 @@ struct ServerResult {
   }
 };
 
+/// "primary" or "backup".
+const char* role_of(const ServerResult& server);
+
 /// What `--call` found for one line: the one test call it placed through
 /// the line (spec.md §6), or why it placed none.
 struct CallResult {
@@ -90,6 +93,14 @@ struct LineResult {
   bool on_primary() const { return registered_server == 0 && !off_primary_target; }
 };
 
+/// A line's result before any event: registering, its servers not probed.
+/// With `calls`, a CallResult too (kNotPlaced with the line's test_call,
+/// kNotConfigured without).
+LineResult initial_line_result(const engine::LineSettings& line, bool calls = false);
+/// A request to one of the line's servers reached its final outcome: that
+/// server's result is now the request's.
+void record_request(LineResult& result, const engine::RequestFinished& finished);
+
 /// The registration decides (spec.md §9); with --call, a call that did not
 /// end as expected (or was not over) makes the line critical, and one that
 /// failed over makes it at least a warning.
@@ -126,7 +137,6 @@ class ResultCollector : public daemon::EventObserver {
   const std::vector<LineResult>& results() const { return results_; }
 
  private:
-  void record(LineResult& result, const engine::RequestFinished& finished);
   void record_call(LineResult& result, const engine::Event& event);
 
   std::map<std::string, size_t> index_;  // line name -> position

@@ -124,18 +124,44 @@ LogLevel parse_log_level(const std::string& name) {
   return LogLevel::kInfo;
 }
 
+namespace {
+
+/// The event's level and fields, its line first.
+std::pair<LogLevel, Fields> fields_of(const engine::LineSettings& line,
+                                      const engine::Event& event) {
+  auto described = std::visit(Describer{line}, event.what);
+  described.second.insert(described.second.begin(), {"line", line.name});
+  return described;
+}
+
+/// " key=value …" in logfmt.
+std::string logfmt_fields(const Fields& fields) {
+  std::string text;
+  for (const auto& [key, value] : fields) text.append(" ").append(key).append("=") += logfmt(value);
+  return text;
+}
+
+}  // namespace
+
+const char* EventLog::level_name(LogLevel level) {
+  return name_of(level);
+}
+
+std::pair<LogLevel, std::string> EventLog::describe(const engine::LineSettings& line,
+                                                    const engine::Event& event) {
+  auto [level, fields] = fields_of(line, event);
+  return {level, logfmt_fields(fields).substr(1)};
+}
+
 void EventLog::on_event(const engine::LineSettings& line, const engine::Event& event) {
-  auto [level, fields] = std::visit(Describer{line}, event.what);
-  fields.insert(fields.begin(), {"line", line.name});
+  auto [level, fields] = fields_of(line, event);
   if (level < level_) return;
   if (format_ == Format::kJson) {
     nlohmann::ordered_json out = {{"ts", now_utc()}, {"level", name_of(level)}};
     for (const auto& [key, value] : fields) out[key] = value;
     return write_line(out.dump());
   }
-  std::string text = "ts=" + now_utc() + " level=" + name_of(level);
-  for (const auto& [key, value] : fields) text.append(" ").append(key).append("=") += logfmt(value);
-  write_line(std::move(text));
+  write_line("ts=" + now_utc() + " level=" + name_of(level) + logfmt_fields(fields));
 }
 
 void EventLog::message(LogLevel level, const std::string& text) {

@@ -2,6 +2,7 @@
 
 #include <ostream>
 #include <string>
+#include <utility>
 
 #include "daemon/event_observer.h"
 
@@ -31,6 +32,13 @@ class EventLog : public EventObserver {
   }
 
   void on_event(const engine::LineSettings& line, const engine::Event& event) override;
+  /// The level of `event` and its text line as the text format writes it
+  /// after ts= and level=: "line=desk event=failover from=pbx-a …". The
+  /// status page shows the recent events so.
+  static std::pair<LogLevel, std::string> describe(const engine::LineSettings& line,
+                                                   const engine::Event& event);
+  /// "trace", "debug", "info", "warn", "error".
+  static const char* level_name(LogLevel level);
   /// A message that is not an engine event (start-up, shutdown, errors).
   void message(LogLevel level, const std::string& text);
 

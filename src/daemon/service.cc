@@ -4,6 +4,7 @@
 
 #include "daemon/heap_policy.h"
 #include "daemon/signals.h"
+#include "status/status_routes.h"
 
 namespace sipsentry::daemon {
 namespace {
@@ -45,7 +46,15 @@ std::unique_ptr<Service> Service::start(ServiceConfig loaded, ServiceOptions opt
   std::unique_ptr<Service> service(
       new Service(config, std::move(options), environment, log_stream));
   Service& s = *service;
-  s.endpoint_ = metrics::MetricsEndpoint::start(config.metrics.listen, s.recorder_, error);
+  s.endpoint_ = metrics::MetricsEndpoint::start(
+      config.metrics.listen, s.recorder_, error,
+      [&board = s.status_board_](std::string_view path, std::string_view query)
+          -> std::optional<metrics::MetricsEndpoint::PageReply> {
+        std::optional<status::Reply> reply = status::answer(board, path, query, wall_now());
+        if (!reply) return std::nullopt;
+        return metrics::MetricsEndpoint::PageReply{reply->status, std::move(reply->content_type),
+                                                   std::move(reply->body)};
+      });
   if (!s.endpoint_) return nullptr;
   // Sofia's own diagnostics at debug level, warnings (TLS verification off) at warn.
   sip::AgentOptions sip_options{.bind = config.sip.bind};

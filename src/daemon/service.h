@@ -15,6 +15,7 @@
 #include "metrics/metrics_endpoint.h"
 #include "metrics/metrics_recorder.h"
 #include "sip/sip_agent.h"
+#include "status/status_board.h"
 
 namespace sipsentry::daemon {
 
@@ -54,7 +55,16 @@ class Service {
   EventLog log_;
   metrics::MetricsRecorder recorder_;
   MetricsObserver metrics_observer_{recorder_};
-  ObserverList observers_{{&log_, &metrics_observer_}};
+  // The status page's and the JSON API's view, with the event log's text
+  // for the recent events (switches and failures: info level and above).
+  status::StatusBoard status_board_{
+      [](const engine::LineSettings& line,
+         const engine::Event& event) -> std::optional<status::StatusBoard::Described> {
+        auto [level, text] = EventLog::describe(line, event);
+        if (level < LogLevel::kInfo) return std::nullopt;
+        return status::StatusBoard::Described{EventLog::level_name(level), std::move(text)};
+      }};
+  ObserverList observers_{{&log_, &metrics_observer_, &status_board_}};
   std::unique_ptr<metrics::MetricsEndpoint> endpoint_;
   std::unique_ptr<sip::SipAgent> agent_;
   std::unique_ptr<Monitor> monitor_;

@@ -134,7 +134,8 @@ void knock(const std::string& host, uint16_t port) {
 }  // namespace
 
 struct MetricsEndpoint::Impl {
-  explicit Impl(const MetricsRecorder& recorder) : recorder(recorder) {}
+  Impl(const MetricsRecorder& recorder, PageSource pages)
+      : recorder(recorder), pages(std::move(pages)) {}
   ~Impl() {
     if (context) stop();
     mg_exit_library();
@@ -158,6 +159,7 @@ struct MetricsEndpoint::Impl {
   int serve(mg_connection* connection) const;
 
   const MetricsRecorder& recorder;
+  const PageSource pages;
   std::atomic<bool> ready{false};
   mg_context* context = nullptr;
   std::string host;
@@ -203,19 +205,24 @@ int MetricsEndpoint::Impl::serve(mg_connection* connection) const {
   if (uri == "/healthz")
     return ready ? reply(connection, 200, kTextType, "ok\n")
                  : reply(connection, 503, kTextType, "not ready\n");
+  if (pages) {
+    std::string_view query = request->query_string ? request->query_string : "";
+    if (std::optional<PageReply> page = pages(uri, query))
+      return reply(connection, page->status, page->content_type.c_str(), std::move(page->body));
+  }
   if (uri == "/") return reply(connection, 200, kHtmlType, index_page());
   return reply(connection, 404, kTextType, "not found\n");
 }
 
 std::unique_ptr<MetricsEndpoint> MetricsEndpoint::start(const std::string& listen,
                                                         const MetricsRecorder& recorder,
-                                                        std::string& error) {
+                                                        std::string& error, PageSource pages) {
   if (std::optional<std::string> invalid = listen_error(listen)) {
     error = *invalid;
     return nullptr;
   }
   mg_init_library(0);  // counted: the Impl's destructor undoes it
-  auto impl = std::make_unique<Impl>(recorder);
+  auto impl = std::make_unique<Impl>(recorder, std::move(pages));
   if (!impl->listen(listen, error)) return nullptr;
   mg_server_port bound{};
   if (mg_get_server_ports(impl->context, 1, &bound) != 1) {

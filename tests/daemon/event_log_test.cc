@@ -56,6 +56,17 @@ TEST(EventLogTest, AFailoverIsOneLogfmtLineAtInfoWithEverythingAnOperatorAsks) {
       << out.str();
 }
 
+// The status page's recent events show the text the log writes.
+TEST(EventLogTest, DescribeGivesTheLevelAndTheTextLineAfterTsAndLevel) {
+  auto [level, text] = EventLog::describe(desk(), failover());
+  EXPECT_EQ(level, LogLevel::kInfo);
+  EXPECT_EQ(text,
+            "line=desk event=failover from=pbx-a to=pbx-b method=REGISTER reason=timeout "
+            "detection=7.500s");
+  EXPECT_EQ(EventLog::describe(desk(), request()).first, LogLevel::kDebug);
+  EXPECT_STREQ(EventLog::level_name(LogLevel::kWarn), "warn");
+}
+
 TEST(EventLogTest, JsonLinesCarryTheSameFields) {
   std::ostringstream out;
   EventLog log(out, EventLog::Format::kJson, LogLevel::kInfo);

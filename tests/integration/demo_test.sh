@@ -2,7 +2,8 @@
 # The README's main job, packaging/demo.sh, as a user runs it (with the
 # binary already built): the demo pair comes up, both lines register on
 # pbx-a, `demo.sh primary-down` makes them fail over to pbx-b as the README
-# says, and stopping the demo stops every process it started.
+# says (in the metrics, the status page and the API), and stopping the demo
+# stops every process it started.
 # Usage: demo_test.sh SIPSENTRY SOURCE_DIR
 set -u
 sipsentry=$1
@@ -42,6 +43,14 @@ scrape_until '^sipsentry_failovers_total\{from="pbx-a",line="warehouse",method="
 expect_exit "warehouse fails over to pbx-b (tcp_refused)" 0 $?
 expect_output "the log reads as the README shows" "$out" \
   "level=info line=reception event=failover from=pbx-a to=pbx-b method=OPTIONS reason=icmp"
+
+# The status page and the API show the same, as the README's walk-through.
+curl -s http://127.0.0.1:9730/api/v1/lines/reception >"$demo_dir/reception.json"
+expect_text "the API shows reception on pbx-b" "$demo_dir/reception.json" \
+  '"registered_role":"backup","registered_server":"pbx-b"'
+curl -s http://127.0.0.1:9730/ >"$demo_dir/page.html"
+expect_text "the status page shows both lines on the backup" "$demo_dir/page.html" \
+  '<span class="num">2</span> on backup'
 
 packaging/demo.sh primary-up >"$demo_dir/up.out" 2>&1
 expect_exit "primary-up" 0 $?

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "exposition.h"
 #include "http_client.h"
@@ -112,6 +113,35 @@ TEST(EndpointAddressTest, AnAddressNotOfThisHostIsAnError) {
   std::string error;
   EXPECT_EQ(MetricsEndpoint::start("192.0.2.1:0", recorder, error), nullptr);
   EXPECT_TRUE(error.starts_with("metrics address 192.0.2.1:0: cannot bind")) << error;
+}
+
+// The daemon's status page and API come through a PageSource: it gets the
+// decoded path and the raw query, answers before the index, and what it
+// does not know stays 404; it never sees a POST.
+TEST(EndpointPagesTest, APageSourceAnswersItsPathsWithTheirQuery) {
+  MetricsRecorder recorder;
+  std::string error;
+  std::vector<std::string> asked;
+  auto endpoint = MetricsEndpoint::start(
+      "127.0.0.1:0", recorder, error,
+      [&asked](std::string_view path,
+               std::string_view query) -> std::optional<MetricsEndpoint::PageReply> {
+        asked.push_back(std::string(path) + "?" + std::string(query));
+        if (path != "/" && path != "/api/v1/lines") return std::nullopt;
+        return MetricsEndpoint::PageReply{200, "application/json", "{\"query\":1}"};
+      });
+  ASSERT_TRUE(endpoint) << error;
+  testing::HttpResponse api = http_get(endpoint->port(), "/api/v1/lines?state=registered");
+  EXPECT_EQ(api.status, 200);
+  EXPECT_EQ(api.header("Content-Type"), "application/json");
+  EXPECT_EQ(api.body, "{\"query\":1}");
+  EXPECT_EQ(http_get(endpoint->port(), "/").body, "{\"query\":1}");
+  EXPECT_EQ(http_get(endpoint->port(), "/api/v1/nothing").status, 404);
+  EXPECT_EQ(http_get(endpoint->port(), "/metrics").status, 200);  // never the source's
+  EXPECT_EQ(http_request(endpoint->port(), "POST", "/api/v1/lines").status, 405);
+  endpoint.reset();  // the HTTP threads are done with `asked`
+  EXPECT_EQ(asked,
+            (std::vector<std::string>{"/api/v1/lines?state=registered", "/?", "/api/v1/nothing?"}));
 }
 
 /// The signals blocked in thread `tid` of this process, from /proc.
