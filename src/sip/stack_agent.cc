@@ -43,7 +43,10 @@ std::unique_ptr<StackAgent> StackAgent::create(su_root_t* root,
   // from its first UDP transport when that one is IPv4, and fails with
   // EAFNOSUPPORT; with the IPv6 transport first, both families go out right.
   std::vector<std::string> ordered = binds;
-  std::ranges::stable_partition(ordered, [](const std::string& b) { return b.starts_with('['); });
+  // std::stable_partition, not std::ranges': clang 14 (the fuzz build)
+  // cannot compile the subrange that libstdc++ 12's ranges version returns.
+  std::stable_partition(ordered.begin(), ordered.end(),
+                        [](const std::string& b) { return b.starts_with('['); });
   return create_ordered(root, ordered, profile, options, error);
 }
 
