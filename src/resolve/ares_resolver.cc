@@ -291,29 +291,48 @@ Resolver::LookupId AresResolver::srv(const std::string& name, engine::Millis dea
   return id;
 }
 
-void AresResolver::on_srv(void* arg, int status, int, unsigned char* message, int length) {
-  std::unique_ptr<Query> query(static_cast<Query*>(arg));
-  if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED) return;
-  Answer<SrvRecord> answer;
-  ares_srv_reply* replies = nullptr;
-  if (status == ARES_SUCCESS) status = ares_parse_srv_reply(message, length, &replies);
-  auto ttls = status == ARES_SUCCESS ? answer_ttls({message, static_cast<size_t>(length)}, kTypeSrv)
+/// An SRV or NAPTR answer read with c-ares' `parse` and `convert`, each
+/// record with its TTL from the raw answer (c-ares 1.18 drops them).
+template <typename Record, typename Reply>
+Answer<Record> read_answer(int status, unsigned char* message, int length, uint16_t type,
+                           int (*parse)(const unsigned char*, int, Reply**),
+                           Record (*convert)(const Reply&)) {
+  Answer<Record> answer;
+  Reply* replies = nullptr;
+  if (status == ARES_SUCCESS) status = parse(message, length, &replies);
+  auto ttls = status == ARES_SUCCESS ? answer_ttls({message, static_cast<size_t>(length)}, type)
                                      : std::nullopt;
   if (status != ARES_SUCCESS) {
     answer.failure = failure_of(status);
   } else if (!ttls) {
     answer.failure = Failure::kMalformed;
   } else {
-    for (ares_srv_reply* reply = replies; reply && answer.records.size() < kMaxAnswerRecords;
+    for (Reply* reply = replies; reply && answer.records.size() < kMaxAnswerRecords;
          reply = reply->next)
-      answer.records.push_back(
-          SrvRecord{reply->priority, reply->weight, reply->port, reply->host, Seconds(0)});
+      answer.records.push_back(convert(*reply));
     std::vector<Seconds> each = ttls_for(answer.records.size(), *ttls);
     for (size_t i = 0; i < answer.records.size(); ++i) answer.records[i].ttl = each[i];
     if (answer.records.empty()) answer.failure = Failure::kNoRecords;
   }
   if (replies) ares_free_data(replies);
-  query->self->finish(query->id, std::move(answer));
+  return answer;
+}
+
+SrvRecord srv_record(const ares_srv_reply& reply) {
+  return {reply.priority, reply.weight, reply.port, reply.host, Seconds(0)};
+}
+
+NaptrRecord naptr_record(const ares_naptr_reply& reply) {
+  return {reply.order,         reply.preference,   text(reply.flags),
+          text(reply.service), text(reply.regexp), reply.replacement ? reply.replacement : "",
+          Seconds(0)};
+}
+
+void AresResolver::on_srv(void* arg, int status, int, unsigned char* message, int length) {
+  std::unique_ptr<Query> query(static_cast<Query*>(arg));
+  if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED) return;
+  query->self->finish(query->id, read_answer(status, message, length, kTypeSrv,
+                                             &ares_parse_srv_reply, &srv_record));
 }
 
 Resolver::LookupId AresResolver::naptr(const std::string& name, engine::Millis deadline,
@@ -326,28 +345,8 @@ Resolver::LookupId AresResolver::naptr(const std::string& name, engine::Millis d
 void AresResolver::on_naptr(void* arg, int status, int, unsigned char* message, int length) {
   std::unique_ptr<Query> query(static_cast<Query*>(arg));
   if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED) return;
-  Answer<NaptrRecord> answer;
-  ares_naptr_reply* replies = nullptr;
-  if (status == ARES_SUCCESS) status = ares_parse_naptr_reply(message, length, &replies);
-  auto ttls = status == ARES_SUCCESS
-                  ? answer_ttls({message, static_cast<size_t>(length)}, kTypeNaptr)
-                  : std::nullopt;
-  if (status != ARES_SUCCESS) {
-    answer.failure = failure_of(status);
-  } else if (!ttls) {
-    answer.failure = Failure::kMalformed;
-  } else {
-    for (ares_naptr_reply* reply = replies; reply && answer.records.size() < kMaxAnswerRecords;
-         reply = reply->next)
-      answer.records.push_back(NaptrRecord{
-          reply->order, reply->preference, text(reply->flags), text(reply->service),
-          text(reply->regexp), reply->replacement ? reply->replacement : "", Seconds(0)});
-    std::vector<Seconds> each = ttls_for(answer.records.size(), *ttls);
-    for (size_t i = 0; i < answer.records.size(); ++i) answer.records[i].ttl = each[i];
-    if (answer.records.empty()) answer.failure = Failure::kNoRecords;
-  }
-  if (replies) ares_free_data(replies);
-  query->self->finish(query->id, std::move(answer));
+  query->self->finish(query->id, read_answer(status, message, length, kTypeNaptr,
+                                             &ares_parse_naptr_reply, &naptr_record));
 }
 
 }  // namespace
