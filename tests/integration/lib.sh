@@ -21,15 +21,23 @@ cleanup() {
   kill $started_pids 2>/dev/null
   # Kamailio's children follow their main process; wait for them to go,
   # and kill whatever is still there after 2 s.
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    alive=""
-    for pid in $all_pids; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ -z "$alive" ] && break
-    sleep 0.2
-  done
   # shellcheck disable=SC2086
-  [ -n "$alive" ] && kill -KILL $all_pids 2>/dev/null
+  wait_gone 20 $all_pids || kill -KILL $all_pids 2>/dev/null
   rm -rf "$work"
+}
+
+# wait_gone TENTHS PID...: waits up to TENTHS tenths of a second for every
+# PID to end; fails when one is still there.
+wait_gone() {
+  tenths=$1
+  shift
+  for _ in $(seq 1 "$tenths"); do
+    alive=""
+    for waited_pid in "$@"; do kill -0 "$waited_pid" 2>/dev/null && alive=1; done
+    [ -z "$alive" ] && return 0
+    sleep 0.1
+  done
+  return 1
 }
 trap cleanup EXIT
 
@@ -196,9 +204,21 @@ count_by() {
   "$@"
 }
 
-# stop_kamailio NAME: stops an instance and waits until its port is free.
+# stop_kamailio NAME: stops an instance and waits until it and its children
+# are gone, so that the same NAME can start again at once. Kamailio's main
+# process waits for its children; on a loaded machine that has taken more
+# than 5 s, and a restart then refused to run ("running process found in the
+# pid file"), so after 10 s the whole family is killed.
 stop_kamailio() {
   eval "pid=\$${1}_pid"
+  children=$(pgrep -P "$pid" | tr '\n' ' ')
   kill "$pid" 2>/dev/null
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  # shellcheck disable=SC2086 # children is a list of pids
+  if ! wait_gone 100 "$pid" $children; then
+    # shellcheck disable=SC2086
+    kill -KILL "$pid" $children 2>/dev/null
+    # shellcheck disable=SC2086
+    wait_gone 50 "$pid" $children
+  fi
+  rm -f "$work/$1/pid"
 }
