@@ -149,6 +149,10 @@ class SipAgent {
   /// Runs `fire` on the event loop after `delay`, unless cancelled first.
   virtual TimerId start_timer(engine::Millis delay, std::function<void()> fire) = 0;
   virtual void cancel_timer(TimerId id) = 0;
+  /// Runs `work` on the event loop soon, in the order posted. The one method
+  /// that is safe to call from any thread: how the HTTP endpoint's threads
+  /// and other workers hand the loop what only it may touch.
+  virtual void post(std::function<void()> work) = 0;
 
   /// Messages from the network that could not be parsed and were dropped.
   virtual uint64_t malformed_messages() const = 0;

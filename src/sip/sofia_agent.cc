@@ -10,6 +10,7 @@
 #include "resolve/resolver.h"
 #include "sip/event_loop.h"
 #include "sip/loop_hooks.h"
+#include "sip/loop_inbox.h"
 #include "sip/name_route.h"
 #include "sip/sofia_log.h"
 #include "sip/sofia_request.h"
@@ -50,6 +51,7 @@ class SofiaAgent final : public SipAgent, public RequestContext {
     return loop_->start_timer(delay, std::move(fire));
   }
   void cancel_timer(TimerId id) override { loop_->cancel_timer(id); }
+  void post(std::function<void()> work) override { inbox_->post(std::move(work)); }
   uint64_t malformed_messages() const override;
   uint64_t out_of_range_messages() const override { return out_of_range_; }
   uint16_t local_port() const override { return listener_->port(); }
@@ -102,6 +104,7 @@ class SofiaAgent final : public SipAgent, public RequestContext {
   // Declared in the order they are built: destroyed requests first, loop last.
   std::unique_ptr<EventLoop> loop_;
   std::unique_ptr<SofiaLoopHooks> loop_hooks_;
+  std::unique_ptr<LoopInbox> inbox_;                     // work from other threads
   std::unique_ptr<resolve::Resolver> resolver_;          // every name a request goes to
   std::unique_ptr<resolve::TargetDirectory> directory_;  // record sets, on resolver_
   resolve::AddressCache addresses_;                      // the names' A and AAAA answers
@@ -126,6 +129,8 @@ bool SofiaAgent::start(const AgentOptions& options, std::string& error) {
   loop_ = EventLoop::create(error);
   if (!loop_) return false;
   loop_hooks_ = std::make_unique<SofiaLoopHooks>(*loop_);
+  inbox_ = LoopInbox::create(*loop_hooks_, error);
+  if (!inbox_) return false;
   resolver_ = resolve::Resolver::create(*loop_hooks_, {.server = options.dns_server}, error);
   if (!resolver_) return false;
   directory_ = resolve::TargetDirectory::create(*resolver_, *loop_hooks_);

@@ -33,6 +33,11 @@ class FakeSipAgent : public sip::SipAgent {
     return timers_.start(delay, std::move(fire));
   }
   void cancel_timer(TimerId id) override { timers_.cancel(id); }
+  /// Posted work runs when virtual time next advances, as the real loop
+  /// runs it at its next wake-up.
+  void post(std::function<void()> work) override {
+    timers_.start(engine::Millis(0), std::move(work));
+  }
   uint64_t malformed_messages() const override { return 0; }
   uint64_t out_of_range_messages() const override { return 0; }
   uint16_t local_port() const override { return 5060; }
