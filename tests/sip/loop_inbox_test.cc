@@ -15,14 +15,22 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-TEST(LoopInbox, WorkPostedFromAnotherThreadWakesTheLoopAtOnceAndRunsOnIt) {
-  std::string error;
-  auto loop = EventLoop::create(error);
-  ASSERT_TRUE(loop) << error;
-  SofiaLoopHooks hooks(*loop);
-  auto inbox = LoopInbox::create(hooks, error);
-  ASSERT_TRUE(inbox) << error;
+class LoopInboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    loop = EventLoop::create(error);
+    ASSERT_TRUE(loop) << error;
+    hooks = std::make_unique<SofiaLoopHooks>(*loop);
+    inbox = LoopInbox::create(*hooks, error);
+    ASSERT_TRUE(inbox) << error;
+  }
+  std::unique_ptr<EventLoop> loop;
+  std::unique_ptr<SofiaLoopHooks> hooks;
+  std::unique_ptr<LoopInbox> inbox;
+};
 
+TEST_F(LoopInboxTest, WorkPostedFromAnotherThreadWakesTheLoopAtOnceAndRunsOnIt) {
   // The loop's only timer is 10 s away: without the inbox's wake-up the
   // posted work would wait for it.
   loop->start_timer(engine::Millis(10'000), [] {});
@@ -47,13 +55,7 @@ TEST(LoopInbox, WorkPostedFromAnotherThreadWakesTheLoopAtOnceAndRunsOnIt) {
   EXPECT_LT(done - posted, std::chrono::milliseconds(500));
 }
 
-TEST(LoopInbox, WorkMayPostMoreWhichRunsAfterIt) {
-  std::string error;
-  auto loop = EventLoop::create(error);
-  ASSERT_TRUE(loop) << error;
-  SofiaLoopHooks hooks(*loop);
-  auto inbox = LoopInbox::create(hooks, error);
-  ASSERT_TRUE(inbox) << error;
+TEST_F(LoopInboxTest, WorkMayPostMoreWhichRunsAfterIt) {
   std::vector<int> order;
   inbox->post([&] {
     order.push_back(1);
