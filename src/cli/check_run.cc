@@ -36,7 +36,8 @@ engine::Millis budget_at(const engine::LineSettings& line, const Walk& walk, siz
                          engine::Method method) {
   const auto& [entry, target] = walk[i];
   engine::Transport transport = target ? target->transport : line.servers.at(entry).transport;
-  return engine::plan_request(line, transport, method, engine::budget_kind_for(i, walk.size()))
+  return engine::plan_request(line, entry, transport, method,
+                              engine::budget_kind_for(i, walk.size()))
       .budget;
 }
 

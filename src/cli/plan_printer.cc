@@ -109,15 +109,22 @@ struct EventPrinter {
 /// The test call's schedule and the INVITE's budgets (spec.md §3, §6).
 void print_test_call(std::ostream& out, const engine::LineSettings& line) {
   const engine::TestCallSettings& call = *line.test_call;
-  auto budget = [&line](engine::BudgetKind kind) {
+  auto budget = [&line](size_t i, engine::BudgetKind kind) {
     return format_duration(
-        engine::request_budget(line.timers, line.retry, kind, engine::Method::kInvite));
+        engine::request_budget(line.timers, line.retry_for(i), kind, engine::Method::kInvite));
   };
   out << "  test call to " << call.target << " every " << format_duration(call.interval)
       << ": hold " << format_duration(call.duration) << ", CANCEL after "
       << format_duration(call.ring_timeout) << " of ringing; INVITE budget ";
-  if (line.servers.size() > 1) out << budget(engine::BudgetKind::kNonLast) << ", ";
-  out << budget(engine::BudgetKind::kFull) << " on the last server (until the first 1xx)\n";
+  // One budget for every non-last server, unless a server has its own retry.
+  bool own_retry =
+      std::ranges::any_of(line.servers, [](const auto& s) { return s.retry.has_value(); });
+  size_t non_last = line.servers.size() - 1;
+  for (size_t i = 0; i < (own_retry ? non_last : std::min<size_t>(non_last, 1)); ++i)
+    out << budget(i, engine::BudgetKind::kNonLast)
+        << (own_retry ? " on " + line.servers[i].name : std::string()) << ", ";
+  out << budget(non_last, engine::BudgetKind::kFull)
+      << " on the last server (until the first 1xx)\n";
 }
 
 void print_header(std::ostream& out, const engine::LineSettings& line, engine::Scenario scenario,
@@ -128,7 +135,7 @@ void print_header(std::ostream& out, const engine::LineSettings& line, engine::S
     const engine::Server& server = line.servers[i];
     auto kind = engine::budget_kind_for(i, line.servers.size());
     Millis budget =
-        engine::request_budget(line.timers, line.retry, kind, engine::Method::kRegister);
+        engine::request_budget(line.timers, line.retry_for(i), kind, engine::Method::kRegister);
     const resolve::ServerName* written = i < as_written.size() ? &as_written[i] : nullptr;
     out << "  " << (i == 0 ? "primary " : "backup  ") << server.name << " "
         << describe_server(server, written) << ", REGISTER budget " << format_duration(budget)

@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include "config/shared_keys.h"
+
 namespace sipsentry::config {
 namespace {
 
@@ -53,6 +55,12 @@ engine::Server read_server(YamlReader& r, const YamlNode& node, resolve::ServerN
                  else
                    r.error(v, "'transport': unknown transport '" + *text +
                                   "'; expected udp, tcp or tls (or the phone's 0, 1, 3)");
+               }},
+              {"retry",
+               [&](const YamlNode& v) {
+                 engine::RetryPolicy own;
+                 read_retry(r, v, own);
+                 server.retry = own;
                }},
               {"expires", [&](const YamlNode& v) {
                  auto expires = r.duration(v, "expires");

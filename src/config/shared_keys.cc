@@ -14,22 +14,6 @@ void read_timers(YamlReader& r, const YamlNode& node, engine::Timers& timers) {
   if (timers.t2 < timers.t1) r.error(node, "'timers': t2 must not be shorter than t1");
 }
 
-void read_retry(YamlReader& r, const YamlNode& node, engine::RetryPolicy& retry) {
-  std::optional<int64_t> count;
-  std::optional<engine::Millis> period;
-  r.read_map(
-      node, "retry",
-      {{"count", [&](const YamlNode& v) { count = r.integer(v, "count", 0, kMaxRetryCount); }},
-       {"period", [&](const YamlNode& v) { period = r.positive_duration(v, "period"); }}});
-  if (node.IsMap() && node["count"] && node["period"]) {
-    r.error(node, "'retry': give either 'count' (phone V3) or 'period' (phone V2), not both");
-  } else if (count) {
-    retry = {.mode = engine::RetryPolicy::Mode::kCount, .count = static_cast<int>(*count)};
-  } else if (period) {
-    retry = {.mode = engine::RetryPolicy::Mode::kPeriod, .count = retry.count, .period = *period};
-  }
-}
-
 void read_unavailable_codes(YamlReader& r, const YamlNode& node, std::vector<int>& codes) {
   auto items = r.sequence(node, "unavailable_codes");
   if (!items) return;
@@ -58,6 +42,22 @@ void read_refresh_ratio(YamlReader& r, const YamlNode& node, double& ratio) {
 }
 
 }  // namespace
+
+void read_retry(YamlReader& r, const YamlNode& node, engine::RetryPolicy& retry) {
+  std::optional<int64_t> count;
+  std::optional<engine::Millis> period;
+  r.read_map(
+      node, "retry",
+      {{"count", [&](const YamlNode& v) { count = r.integer(v, "count", 0, kMaxRetryCount); }},
+       {"period", [&](const YamlNode& v) { period = r.positive_duration(v, "period"); }}});
+  if (node.IsMap() && node["count"] && node["period"]) {
+    r.error(node, "'retry': give either 'count' (phone V3) or 'period' (phone V2), not both");
+  } else if (count) {
+    retry = {.mode = engine::RetryPolicy::Mode::kCount, .count = static_cast<int>(*count)};
+  } else if (period) {
+    retry = {.mode = engine::RetryPolicy::Mode::kPeriod, .count = retry.count, .period = *period};
+  }
+}
 
 void add_shared_handlers(YamlReader& r, YamlReader::Handlers& handlers, LineConfig& line) {
   engine::LineSettings& s = line.settings;

@@ -46,13 +46,13 @@ std::vector<Millis> send_offsets(const Timers& timers, Millis budget, Transport 
 
 RequestPlan plan_request(const LineSettings& settings, size_t index, Method method,
                          BudgetKind kind) {
-  return plan_request(settings, settings.servers.at(index).transport, method, kind);
+  return plan_request(settings, index, settings.servers.at(index).transport, method, kind);
 }
 
-RequestPlan plan_request(const LineSettings& settings, Transport transport, Method method,
-                         BudgetKind kind) {
+RequestPlan plan_request(const LineSettings& settings, size_t index, Transport transport,
+                         Method method, BudgetKind kind) {
   RequestPlan plan;
-  plan.budget = request_budget(settings.timers, settings.retry, kind, method);
+  plan.budget = request_budget(settings.timers, settings.retry_for(index), kind, method);
   plan.sends = send_offsets(settings.timers, plan.budget, transport, method);
   return plan;
 }

@@ -38,8 +38,9 @@ struct RequestPlan {
 };
 RequestPlan plan_request(const LineSettings& settings, size_t index, Method method,
                          BudgetKind kind);
-/// The same for a request over `transport` (an SRV target's own transport).
-RequestPlan plan_request(const LineSettings& settings, Transport transport, Method method,
-                         BudgetKind kind);
+/// The same for a request to servers[index] over `transport` (an SRV
+/// target's own transport).
+RequestPlan plan_request(const LineSettings& settings, size_t index, Transport transport,
+                         Method method, BudgetKind kind);
 
 }  // namespace sipsentry::engine

@@ -111,7 +111,7 @@ RequestId LineEngine::send(Purpose purpose, Method method, SlotId server, Dialog
              Outcome{});
     return id;
   }
-  RequestPlan plan = plan_request(settings_, transport_of(server), method, kind);
+  RequestPlan plan = plan_request(settings_, entry_of(server), transport_of(server), method, kind);
   // CANCEL repeats the CSeq number of the INVITE it cancels.
   uint32_t cseq = dialog == kOneOff           ? 1
                   : method == Method::kCancel ? cseqs_[dialog]

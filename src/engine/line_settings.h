@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,17 @@ const char* to_string(Transport transport);
 /// An address or host name as a URI writes it: an IPv6 address in brackets.
 std::string uri_host_of(const std::string& address);
 
+/// How long a non-last server is given before it is declared unavailable
+/// (spec.md §3): a number of retransmissions (phone "V3") or a period ("V2").
+struct RetryPolicy {
+  enum class Mode { kCount, kPeriod };
+  Mode mode = Mode::kCount;
+  int count = 3;        // used in kCount mode
+  Millis period = 0ms;  // used in kPeriod mode
+
+  friend bool operator==(const RetryPolicy&, const RetryPolicy&) = default;
+};
+
 /// One server of a line's ordered list (spec.md §1).
 struct Server {
   std::string name;     // metric label; default "address:port"
@@ -28,6 +40,9 @@ struct Server {
   uint16_t port = 5060;
   Transport transport = Transport::kUdp;
   Millis expires = 3600s;  // registration expiry asked for ("TTL")
+  /// This server's own retry policy (Polycom's reg.x.server.y.retryMaxCount,
+  /// Yealink's sip_server.Y.retry_counts); nullopt: the line's.
+  std::optional<RetryPolicy> retry{};
 
   /// The address as a URI writes it: an IPv6 address in brackets ("[::1]").
   std::string uri_host() const;
@@ -58,17 +73,6 @@ struct Timers {
   Millis t4 = 5s;
 
   friend bool operator==(const Timers&, const Timers&) = default;
-};
-
-/// How long a non-last server is given before it is declared unavailable
-/// (spec.md §3): a number of retransmissions (phone "V3") or a period ("V2").
-struct RetryPolicy {
-  enum class Mode { kCount, kPeriod };
-  Mode mode = Mode::kCount;
-  int count = 3;        // used in kCount mode
-  Millis period = 0ms;  // used in kPeriod mode
-
-  friend bool operator==(const RetryPolicy&, const RetryPolicy&) = default;
 };
 
 struct FailbackSettings {
@@ -109,6 +113,12 @@ struct LineSettings {
   Millis observe_interval = 60s;  // 0 = off
   bool unregister_on_exit = false;
   std::optional<TestCallSettings> test_call;
+
+  /// The retry policy requests to servers[entry] follow: its own, else the line's.
+  const RetryPolicy& retry_for(size_t entry) const {
+    const std::optional<RetryPolicy>& own = servers.at(entry).retry;
+    return own ? *own : retry;
+  }
 
   friend bool operator==(const LineSettings&, const LineSettings&) = default;
 };

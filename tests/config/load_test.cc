@@ -27,6 +27,24 @@ lines:
     servers: [{address: 192.0.2.10}, {address: 192.0.2.11, transport: tls}]
 )";
 
+TEST(Config, AServerMayHaveItsOwnRetryAndTheOthersFollowTheLines) {
+  Config config = parse_ok(R"(
+defaults: {retry: {count: 2}}
+lines:
+  - name: reception
+    user: "1001"
+    servers:
+      - {address: 192.0.2.10, retry: {count: 5}}
+      - {address: 192.0.2.11, retry: {period: 4s}}
+      - {address: 192.0.2.12}
+)");
+  const engine::LineSettings& s = config.lines.at(0).settings;
+  EXPECT_EQ(s.retry_for(0), (engine::RetryPolicy{.count = 5}));
+  EXPECT_EQ(s.retry_for(1).mode, engine::RetryPolicy::Mode::kPeriod);
+  EXPECT_EQ(s.retry_for(1).period, 4s);
+  EXPECT_EQ(s.retry_for(2), (engine::RetryPolicy{.count = 2}));
+}
+
 TEST(Config, EveryKeyHasTheDefaultOfTheSpecification) {
   Config config = parse_ok(kMinimal);
   EXPECT_EQ(config.metrics.listen, "127.0.0.1:9730");

@@ -42,6 +42,22 @@ TEST(RegisterFailover, SilentPrimaryGetsThreeRetransmissionsThenBackupAt7500ms) 
   EXPECT_EQ(line.driver.engine().registered_server(), 1u);
 }
 
+TEST(RegisterFailover, AServersOwnRetryCountGivesItsOwnBudgetAndTheOthersKeepTheLines) {
+  // Polycom's reg.x.server.y.retryMaxCount, Yealink's retry_counts: the
+  // primary retransmits once (0.5 + 1 = 1.5 s), the middle server four
+  // times (0.5 + 1 + 2 + 4 + 4 = 11.5 s), the last one keeps 64*T1.
+  LineSettings line = two_server_line();
+  line.servers.insert(line.servers.begin() + 1, Server{.name = "pbx-m", .address = "192.0.2.12"});
+  line.servers[0].retry = RetryPolicy{.count = 1};
+  line.servers[1].retry = RetryPolicy{.count = 4};
+  ScriptedLine run(std::move(line), {std::nullopt, std::nullopt, kOk});
+  run.driver.advance_to(20s);
+  EXPECT_EQ(send_times(run.driver, 0, Method::kRegister), (Times{0ms, 500ms}));
+  EXPECT_EQ(send_times(run.driver, 1, Method::kRegister),
+            (Times{1500ms, 2000ms, 3000ms, 5000ms, 9000ms}));
+  EXPECT_EQ(send_times(run.driver, 2, Method::kRegister), (Times{13000ms}));
+}
+
 TEST(RegisterFailover, ShortTimersT1At100msAndT2At400msGiveABudgetOf1100ms) {
   LineSettings line = two_server_line();
   line.timers = Timers{.t1 = 100ms, .t2 = 400ms, .t4 = 5s};
