@@ -84,8 +84,14 @@ struct EventPrinter {
     return text;
   }
   std::string operator()(const engine::RegisterFailure& failure) const {
-    return "FAILOVER FAILED: every server unavailable (last: " + failure.last_reason.label() +
-           "); walk again in " + format_duration(line.register_retry_interval);
+    std::string text =
+        "FAILOVER FAILED: every server unavailable (last: " + failure.last_reason.label() +
+        "); walk again in ";
+    if (line.register_retry.mode == engine::RegisterRetry::Mode::kFixed)
+      return text + format_duration(failure.retry_in);
+    // The plan's engine draws the longest wait; a line draws within half of it.
+    return text + format_duration(failure.retry_in / 2) + " to " +
+           format_duration(failure.retry_in) + " (RFC 5626 back-off, drawn at random)";
   }
   std::string operator()(const engine::StateChanged& changed) const {
     return std::string("state ") + engine::to_string(changed.to);

@@ -32,6 +32,29 @@ void read_failback(YamlReader& r, const YamlNode& node, engine::FailbackSettings
        {"unregister_previous", r.into_bool(failback.unregister_previous, "unregister_previous")}});
 }
 
+/// register_retry: {mode: fixed | backoff, interval, base, max}; `interval`
+/// is register_retry_interval, which may still stand on its own.
+void read_register_retry(YamlReader& r, const YamlNode& node, engine::LineSettings& s) {
+  engine::RegisterRetry& retry = s.register_retry;
+  r.read_map(node, "register_retry",
+             {{"mode",
+               [&](const YamlNode& v) {
+                 std::optional<std::string> text = r.string(v, "mode");
+                 if (!text) return;
+                 if (*text == "fixed")
+                   retry.mode = engine::RegisterRetry::Mode::kFixed;
+                 else if (*text == "backoff")
+                   retry.mode = engine::RegisterRetry::Mode::kBackoff;
+                 else
+                   r.error(v, "'mode': unknown register_retry mode '" + *text +
+                                  "'; expected fixed or backoff");
+               }},
+              {"interval", r.into_positive_duration(s.register_retry_interval, "interval")},
+              {"base", r.into_positive_duration(retry.base, "base")},
+              {"max", r.into_positive_duration(retry.max, "max")}});
+  if (retry.max < retry.base) r.error(node, "'register_retry': max must not be shorter than base");
+}
+
 void read_refresh_ratio(YamlReader& r, const YamlNode& node, double& ratio) {
   std::optional<double> read = r.number(node, "refresh_ratio");
   if (read && (*read <= 0 || *read >= 1)) {
@@ -73,6 +96,7 @@ void add_shared_handlers(YamlReader& r, YamlReader::Handlers& handlers, LineConf
       handlers.end(),
       {{"timers", [&r, &s](const YamlNode& v) { read_timers(r, v, s.timers); }},
        {"retry", [&r, &s](const YamlNode& v) { read_retry(r, v, s.retry); }},
+       {"register_retry", [&r, &s](const YamlNode& v) { read_register_retry(r, v, s); }},
        {"register_retry_interval",
         r.into_positive_duration(s.register_retry_interval, "register_retry_interval")},
        {"refresh_ratio",

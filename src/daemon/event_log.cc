@@ -90,7 +90,10 @@ struct Describer {
     return {LogLevel::kInfo, fields};
   }
   std::pair<LogLevel, Fields> operator()(const engine::RegisterFailure& e) const {
-    return {LogLevel::kError, {{"event", "register_failure"}, {"reason", e.last_reason.label()}}};
+    return {LogLevel::kError,
+            {{"event", "register_failure"},
+             {"reason", e.last_reason.label()},
+             {"retry_in", seconds(e.retry_in)}}};
   }
   std::pair<LogLevel, Fields> operator()(const engine::RequestFinished& e) const {
     Fields fields{{"event", "request"}};

@@ -14,7 +14,10 @@ namespace sipsentry::daemon {
 static_assert(engine::kMaxTargetsPerEntry == resolve::kMaxTargetsPerServer);
 
 LineDriver::LineDriver(sip::SipAgent& agent, config::LineConfig line, EventObserver& observer)
-    : agent_(agent), line_(std::move(line)), observer_(observer), engine_(line_.settings) {}
+    : agent_(agent),
+      line_(std::move(line)),
+      observer_(observer),
+      engine_(line_.settings, resolve::system_fraction) {}
 
 LineDriver::~LineDriver() {
   for (resolve::TargetDirectory::WatchId watch : watches_) agent_.directory().unwatch(watch);

@@ -62,6 +62,7 @@ struct FailbackProbe {
 /// Every server was unavailable: the failover failed.
 struct RegisterFailure {
   Reason last_reason{};
+  Millis retry_in{};  // until the next walk (register_retry)
 };
 
 /// A request reached its final outcome.

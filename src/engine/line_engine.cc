@@ -4,8 +4,8 @@
 
 namespace sipsentry::engine {
 
-LineEngine::LineEngine(LineSettings settings)
-    : settings_(std::move(settings)), slots_(settings_.servers.size()) {}
+LineEngine::LineEngine(LineSettings settings, FractionDraw draw)
+    : settings_(std::move(settings)), draw_(std::move(draw)), slots_(settings_.servers.size()) {}
 
 Actions LineEngine::take() {
   return std::exchange(out_, {});

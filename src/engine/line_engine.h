@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -22,7 +23,12 @@ namespace sipsentry::engine {
 /// a clock or touches the network, so the same inputs give the same actions.
 class LineEngine {
  public:
-  explicit LineEngine(LineSettings settings);
+  /// A random fraction in [0, 1]: the engine's only source of chance
+  /// (register_retry's back-off), an input so that virtual time stays
+  /// deterministic. None: always 1, the longest wait.
+  using FractionDraw = std::function<double()>;
+
+  explicit LineEngine(LineSettings settings, FractionDraw draw = {});
 
   /// Start-up: the phone's "manual registration".
   Actions start(Millis now);
@@ -192,7 +198,13 @@ class LineEngine {
   void resume_call_after_walk(bool registered);
   void end_call(std::string result);
 
+  /// Counts one more failure and draws the wait before the next register
+  /// walk (register_retry).
+  Millis next_register_retry();
+
   LineSettings settings_;
+  FractionDraw draw_;
+  uint32_t failures_ = 0;  // consecutive registrations failed or refused; 0 once registered
   Millis now_ = 0ms;
   Actions out_;
   bool started_ = false;

@@ -83,6 +83,20 @@ struct FailbackSettings {
   friend bool operator==(const FailbackSettings&, const FailbackSettings&) = default;
 };
 
+/// How long a line waits to walk again after a registration failed
+/// everywhere or was refused (spec.md §4, §5a).
+struct RegisterRetry {
+  enum class Mode {
+    kFixed,    // every register_retry_interval: the seed phone's
+    kBackoff,  // RFC 5626 §4.5: a random 50-100 % of min(max, base * 2^failures)
+  };
+  Mode mode = Mode::kFixed;
+  Millis base = 30s;  // RFC 5626's base-time when every flow failed
+  Millis max = 1800s;
+
+  friend bool operator==(const RegisterRetry&, const RegisterRetry&) = default;
+};
+
 /// A scheduled test call (spec.md §6).
 struct TestCallSettings {
   std::string target;  // request URI, e.g. "sip:*43@pbx.example.com"
@@ -105,7 +119,8 @@ struct LineSettings {
 
   Timers timers;
   RetryPolicy retry;
-  Millis register_retry_interval = 30s;
+  Millis register_retry_interval = 30s;  // the wait in RegisterRetry::Mode::kFixed
+  RegisterRetry register_retry;
   double refresh_ratio = 0.9;
   Millis keepalive_interval = 30s;  // 0 = off
   std::vector<int> unavailable_codes = {500, 503};

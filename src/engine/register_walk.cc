@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/line_engine.h"
+#include "engine/register_retry.h"
 
 namespace sipsentry::engine {
 
@@ -72,8 +73,9 @@ void LineEngine::failover_failure() {
   walk_.reset();
   start_over();
   set_state(LineState::kUnregistered, reason);
-  emit(RegisterFailure{reason});
-  start_timer(TimerKind::kRegisterRetry, settings_.register_retry_interval);
+  Millis wait = next_register_retry();
+  emit(RegisterFailure{reason, wait});
+  start_timer(TimerKind::kRegisterRetry, wait);
   resume_call_after_walk(false);
 }
 
@@ -83,12 +85,18 @@ void LineEngine::registration_refused(const Reason& reason) {
   set_state(
       reason.kind == Reason::Kind::kAuthFailed ? LineState::kAuthFailed : LineState::kRejected,
       reason);
-  start_timer(TimerKind::kRegisterRetry, settings_.register_retry_interval);
+  start_timer(TimerKind::kRegisterRetry, next_register_retry());
+}
+
+Millis LineEngine::next_register_retry() {
+  ++failures_;
+  return register_retry_wait(register_retry_bounds(settings_, failures_), draw_ ? draw_() : 1.0);
 }
 
 void LineEngine::registered_on(SlotId server, DialogId dialog, const Outcome& outcome,
                                bool refresh) {
   const Server& entry = settings_.servers[entry_of(server)];
+  failures_ = 0;
   Millis granted = outcome.expires && *outcome.expires > 0ms ? *outcome.expires : entry.expires;
   bool moved = current_ != server;
   current_ = server;

@@ -1,5 +1,7 @@
 #include "engine/scenario.h"
 
+#include "engine/register_retry.h"
+
 namespace sipsentry::engine {
 namespace {
 
@@ -40,7 +42,7 @@ Millis silent_walk(const LineSettings& settings) {
 Millis horizon_for(const LineSettings& settings, Scenario scenario) {
   Millis walk = silent_walk(settings);
   if (scenario == Scenario::kAllSilent || settings.servers.size() < 2)
-    return 2 * walk + settings.register_retry_interval;
+    return 2 * walk + register_retry_bounds(settings, 1).longest;
   if (!settings.failback.enabled) return walk + 1min;
   // Past the second failback probe's first send, when the first one failed.
   return walk + 2 * settings.failback.interval + settings.timers.t1 * 64;

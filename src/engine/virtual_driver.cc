@@ -4,8 +4,9 @@
 
 namespace sipsentry::engine {
 
-VirtualDriver::VirtualDriver(LineSettings settings, Responder responder)
-    : engine_(std::move(settings)), responder_(std::move(responder)) {}
+VirtualDriver::VirtualDriver(LineSettings settings, Responder responder,
+                             LineEngine::FractionDraw draw)
+    : engine_(std::move(settings), std::move(draw)), responder_(std::move(responder)) {}
 
 void VirtualDriver::start() {
   apply(engine_.start(now_));

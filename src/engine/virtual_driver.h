@@ -34,7 +34,9 @@ class VirtualDriver {
   /// Decides the reply to each first send; no reply is a silent server.
   using Responder = std::function<std::optional<Reply>(const SendRequest&, Millis now)>;
 
-  explicit VirtualDriver(LineSettings settings, Responder responder = {});
+  /// `draw` is the engine's random input (see LineEngine).
+  explicit VirtualDriver(LineSettings settings, Responder responder = {},
+                         LineEngine::FractionDraw draw = {});
 
   void start();
   void stop();

@@ -1,5 +1,6 @@
 #pragma once
-// The process's random draws for RFC 2782's weighted order.
+// The process's random draws: RFC 2782's weighted order, and the engine's
+// register_retry back-off.
 
 #include "resolve/srv_order.h"
 
@@ -11,5 +12,7 @@ namespace sipsentry::resolve {
 /// generator, not one a line: its state is 2.5 kB, paid 10,000 times.
 /// Not thread-safe: called on the event loop only.
 RandomDraw system_draw();
+/// A fraction in [0, 1) from the same generator: the engine's random input.
+double system_fraction();
 
 }  // namespace sipsentry::resolve

@@ -45,6 +45,25 @@ lines:
   EXPECT_EQ(s.retry_for(2), (engine::RetryPolicy{.count = 2}));
 }
 
+TEST(Config, RegisterRetryIsFixedByDefaultOrRfc5626sBackoff) {
+  Config config = parse_ok(R"(
+defaults: {register_retry: {mode: backoff, base: 20s, max: 10m}}
+lines:
+  - {name: backing-off, user: "1", servers: [{address: 192.0.2.10}]}
+  - name: fixed
+    user: "2"
+    register_retry: {mode: fixed, interval: 45s}
+    servers: [{address: 192.0.2.10}]
+)");
+  const engine::LineSettings& backing_off = config.lines.at(0).settings;
+  EXPECT_EQ(backing_off.register_retry,
+            (engine::RegisterRetry{engine::RegisterRetry::Mode::kBackoff, 20s, 10min}));
+  const engine::LineSettings& fixed = config.lines.at(1).settings;
+  EXPECT_EQ(fixed.register_retry.mode, engine::RegisterRetry::Mode::kFixed);
+  EXPECT_EQ(fixed.register_retry_interval, 45s);
+  EXPECT_EQ(parse_ok(kMinimal).lines.at(0).settings.register_retry, engine::RegisterRetry{});
+}
+
 TEST(Config, EveryKeyHasTheDefaultOfTheSpecification) {
   Config config = parse_ok(kMinimal);
   EXPECT_EQ(config.metrics.listen, "127.0.0.1:9730");
