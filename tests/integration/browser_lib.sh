@@ -97,6 +97,7 @@ dump_dom() {
 screenshot() {
   size=${3:-1280x800}
   rm -f "$2"
+  mkdir -p "$(dirname "$2")"
   run_chromium "$work/chromium/screenshot.out" --hide-scrollbars \
     --window-size="${size%x*},${size#*x}" --screenshot="$2" "$1" || return 1
   [ -s "$2" ] && return 0

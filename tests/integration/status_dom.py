@@ -50,6 +50,7 @@ class StatusPage(HTMLParser):
         for name, value in attrs:
             if name in URL_ATTRIBUTES and value is not None:
                 self.check_url(tag, name, value, loads=tag in LOADING)
+        self.check_css(tag, attributes.get("style") or "")
         if tag == "tbody":
             self.in_line = "line" in classes
         elif tag == "tr" and self.in_line:
@@ -79,14 +80,17 @@ class StatusPage(HTMLParser):
 
     def handle_data(self, data):
         if self.in_style:
-            # CSS fetches through url() and @import.
-            for found in re.findall(r"url\(([^)]*)\)|@import\s+([^;]+)", data):
-                self.check_url("style", "url", "".join(found).strip("'\" "), loads=True)
+            self.check_css("style", data)
             return
         if "<" in data:
             self.facts.append("text " + " ".join(data.split()))
         if self.row is not None and self.row:
             self.row[-1] += data
+
+    def check_css(self, tag, css):
+        # CSS fetches through url() and @import.
+        for found in re.findall(r"url\(([^)]*)\)|@import\s+([^;]+)", css):
+            self.check_url(tag, "css", "".join(found).strip("'\" "), loads=True)
 
     def check_url(self, tag, attribute, value, loads):
         fact = f"{tag} {attribute}={value}"
