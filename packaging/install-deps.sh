@@ -1,7 +1,10 @@
 #!/bin/sh
 # Installs every package sipsentry needs to build, test and run its demo,
 # from Debian's archive. Idempotent: when everything is already installed it
-# only checks and returns (no apt-get update).
+# only checks and returns (no apt-get update). chromium drives the status
+# page in its browser test; fonts-dejavu-core is named so that the page's
+# screenshot (docs/status-page.png) is drawn in the same font everywhere
+# (fontconfig would take any of several).
 set -eu
 
 PACKAGES="
@@ -14,6 +17,7 @@ PACKAGES="
   nftables
   clang-14 libclang-rt-14-dev
   libc-ares-dev dnsmasq-base
+  chromium fonts-dejavu-core
 "
 
 missing=""

@@ -112,6 +112,17 @@ start_kamailio() {
   echo "kamailio $name did not start:"; cat "$work/$name/log"; return 1
 }
 
+# start_registrar_pair: Kamailio registrars `primary` on $primary_port and
+# `backup` on $backup_port (password s3cret), and free ports for
+# sipsentry's metrics ($metrics_port) and SIP ($sip_port).
+start_registrar_pair() {
+  primary_port=$(free_port)
+  backup_port=$(free_port)
+  metrics_port=$(free_port)
+  sip_port=$(free_port)
+  start_kamailio primary "$primary_port" "s3cret" && start_kamailio backup "$backup_port" "s3cret"
+}
+
 # udp_port_taken PORT: whether a socket holds UDP PORT on 127.0.0.1.
 udp_port_taken() {
   python3 - "$1" <<'PY'
