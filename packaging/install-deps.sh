@@ -14,6 +14,7 @@ PACKAGES="
   nftables
   clang-14 libclang-rt-14-dev
   libc-ares-dev dnsmasq-base
+  libssl-dev
 "
 
 missing=""
