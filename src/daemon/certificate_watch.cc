@@ -11,7 +11,7 @@
 namespace sipsentry::daemon {
 namespace {
 
-/// How long stop() waits for a worker that is between reads.
+/// How long stop() waits for the worker before it leaves one stuck in a name lookup.
 constexpr std::chrono::milliseconds kStopWait{200};
 
 std::optional<tls::ChainDates> read_over_network(const tls::TlsEndpoint& endpoint,
@@ -23,9 +23,9 @@ std::optional<tls::ChainDates> read_over_network(const tls::TlsEndpoint& endpoin
 
 }  // namespace
 
-/// The worker thread and what it shares with the event loop. Held by the
-/// thread too, so that a thread left to finish its read after stop() still
-/// has it.
+/// The worker thread's state and what it shares with the event loop. Held
+/// by the thread too, so that a thread left to finish a name lookup after
+/// stop() still has it.
 struct CertificateWatch::Worker {
   Post post;
   Reader reader;
@@ -97,7 +97,7 @@ CertificateWatch::CertificateWatch(Post post, Deliver deliver, Reader reader,
   worker_->reader = reader ? std::move(reader) : Reader(read_over_network);
   worker_->interval = interval;
   worker_->loop = loop_;
-  std::thread([worker = worker_] { worker->run(); }).detach();
+  thread_ = std::thread([worker = worker_] { worker->run(); });
 }
 
 CertificateWatch::~CertificateWatch() {
@@ -117,7 +117,10 @@ void CertificateWatch::stop() {
   // A worker between reads ends at once, one in a handshake as soon as it
   // sees `cancel`; one in a name lookup ends on its own, holding the Worker
   // and nothing of the daemon's.
-  finished.wait_for(kStopWait);
+  if (finished.wait_for(kStopWait) == std::future_status::ready)
+    thread_.join();
+  else
+    thread_.detach();
 }
 
 void CertificateWatch::apply(const std::vector<config::LineConfig>& lines) {
