@@ -1,8 +1,9 @@
 #!/bin/sh
 # TLS certificate expiry against real Kamailio TLS servers: "soon" presents
 # a certificate that expires in 3 days, "old" one that expired 2 days ago,
-# "fine" one valid for 30 days. `check` warns (exit 1) for soon and is
-# critical (exit 2) for old, naming the server and the days, in text,
+# "fine" one valid for 30 days, "future" one valid only from tomorrow.
+# `check` warns (exit 1) for soon and is critical (exit 2) for old and
+# future, naming the server and the days, in text,
 # Nagios and JSON; `run` exposes
 # sipsentry_tls_certificate_expiry_timestamp_seconds with the notAfter
 # openssl prints, none for the UDP server, shows it on the status page and
@@ -46,12 +47,13 @@ openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -
   -out "$tls/soon.pem" -days 3 >>"$tls/log" 2>&1 || { cat "$tls/log"; exit 1; }
 dated_certificate old "$(utc '-10 days')" "$(utc '-2 days')" || { cat "$tls/log"; exit 1; }
 dated_certificate fine "$(utc '-1 day')" "$(utc '+30 days')" || { cat "$tls/log"; exit 1; }
+dated_certificate future "$(utc '+1 day')" "$(utc '+30 days')" || { cat "$tls/log"; exit 1; }
 # not_after NAME: the certificate's notAfter in Unix seconds, as openssl says.
 not_after() {
   date -u -d "$(openssl x509 -in "$tls/$1.pem" -noout -enddate | cut -d= -f2)" +%s
 }
 
-for name in soon old fine; do
+for name in soon old fine future; do
   eval "${name}_udp=\$(free_port) ${name}_tls=\$(free_port)"
   eval "kamailio_certificate=\$tls/$name.pem start_kamailio $name \$${name}_udp s3cret \$${name}_tls" ||
     exit 1
@@ -95,6 +97,13 @@ PASSWORD=s3cret "$sipsentry" check -c "$config" --line old >"$work/check-old" 2>
 expect_exit "check: an expired certificate is critical" 2 $?
 expect_output "check says how long ago it expired" "$work/check-old" \
   "^old: CRITICAL, registered on primary old-tls; certificate of old-tls expired .* \(2 days ago\)$"
+
+# A configuration of its own, so that the others' outputs stay as they are.
+write_config future >"$work/future.yaml"
+PASSWORD=s3cret "$sipsentry" check -c "$work/future.yaml" >"$work/check-future" 2>&1
+expect_exit "check: a certificate not yet valid is critical" 2 $?
+expect_output "check says from when it is valid" "$work/check-future" \
+  "^future: CRITICAL, registered on primary future-tls; certificate of future-tls not valid before [0-9-]+ [0-9:]+Z$"
 
 PASSWORD=s3cret "$sipsentry" check -c "$config" --format nagios >"$work/check-nagios" 2>&1
 expect_exit "nagios: the worst, critical" 2 $?
@@ -183,7 +192,7 @@ expect_text "reload: an unchanged line keeps its series" "$work/metrics-reloaded
   "sipsentry_tls_certificate_expiry_timestamp_seconds{line=\"soon\",server=\"soon-tls\"}"
 
 expect_absent "the password is never printed" "s3cret" "$work/log" "$work/check-soon" \
-  "$work/check-old" "$work/check-gone" "$work/check-nagios" "$work/check-json" \
+  "$work/check-old" "$work/check-gone" "$work/check-future" "$work/check-nagios" "$work/check-json" \
   "$work/check-json.err"
 [ "$failures" -eq 0 ] || tail -n 30 "$work/log"
 finish
