@@ -18,6 +18,7 @@ PACKAGES="
   clang-14 libclang-rt-14-dev
   libc-ares-dev dnsmasq-base
   chromium fonts-dejavu-core
+  libssl-dev
 "
 
 missing=""

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "cli/check_certificates.h"
 #include "cli/check_report.h"
 #include "cli/check_run.h"
 #include "cli/exit_codes.h"
@@ -110,6 +111,9 @@ int run_check(const CheckOptions& options) {
       {.bind = loaded.config->sip.bind, .log = stderr_sink("check", options.verbose)}, error);
   if (!agent) return unknown(options, "cannot start SIP: " + error);
   daemon::EventLog log(std::cerr, daemon::EventLog::Format::kText, daemon::LogLevel::kDebug);
+  // The TLS servers' certificates, read meanwhile in handshakes of their own.
+  CertificateCheck certificates(
+      lines, std::get<std::optional<engine::Millis>>(timeout).value_or(default_timeout(lines)));
   CheckRun run(*agent, lines, options.verbose ? &log : nullptr, options.call);
   // SIGINT and SIGTERM (timeout(1), a stopped service) end the pass as the
   // timeout would: the report is printed and the check's bindings removed.
@@ -117,6 +121,7 @@ int run_check(const CheckOptions& options) {
   std::signal(SIGTERM, request_stop);
   CheckReport report = run.run(std::get<std::optional<engine::Millis>>(timeout),
                                [] { return stop_requested.load(); });
+  certificates.finish(report.lines);
   print_report(std::cout, format_of(options.format), report);
   return exit_code_of(report.status());
 }

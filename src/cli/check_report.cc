@@ -67,6 +67,38 @@ std::string describe_server(const ServerResult& server) {
          format_duration(server.duration);
 }
 
+/// "expires 2026-12-06 14:03:00Z (in 3 days)", "expired … (2 days ago)",
+/// "not valid before …", as of the reading.
+std::string certificate_dates(const tls::CertificateReading& reading) {
+  const tls::ChainDates& dates = *reading.dates;
+  if (reading.state() == tls::CertificateState::kNotYetValid)
+    return "not valid before " + tls::utc_text(dates.latest_not_before);
+  bool expired = reading.state() == tls::CertificateState::kExpired;
+  return std::string(expired ? "expired " : "expires ") + tls::utc_text(dates.earliest_not_after) +
+         " (" + tls::expiry_in_words(dates, reading.read_at) + ")";
+}
+
+/// "; certificate expires … (in 3 days)" for a TLS server whose chain was
+/// read, "; certificate not read (connect: Connection refused)" for one
+/// whose handshake failed, "" for the others.
+std::string describe_certificate(const ServerResult& server) {
+  if (!server.certificate) return "";
+  const tls::CertificateReading& reading = *server.certificate;
+  if (!reading.dates) return "; certificate not read (" + reading.error + ")";
+  return "; certificate " + certificate_dates(reading);
+}
+
+/// "; certificate of pbx-a expires … (in 3 days)" for each server whose
+/// certificate makes the line a warning or critical.
+std::string certificate_problems(const LineResult& line) {
+  std::string text;
+  for (const ServerResult& server : line.servers)
+    if (certificate_status(server) != CheckStatus::kOk)
+      text +=
+          "; certificate of " + server.server.name + " " + certificate_dates(*server.certificate);
+  return text;
+}
+
 std::string describe_state(const LineResult& line) {
   using engine::LineState;
   if (line.state == LineState::kRegistered && line.registered_server) {
@@ -162,6 +194,7 @@ std::string describe_line(const LineResult& line) {
             ", detected in " + format_duration(failover->detection) + ")";
   }
   if (call_matters(line)) text += "; test call " + call_outcome(line, *line.call);
+  text += certificate_problems(line);
   if (line.timed_out) text += "; the check timed out";
   return text;
 }
@@ -239,7 +272,7 @@ void print_text(std::ostream& out, const CheckReport& report) {
       out << "  " << role_of(server) << " " << server.server.name << " "
           << address_of(server.server);
       if (server.target) out << " (" << target_text(*server.target) << ")";
-      out << ": " << describe_server(server) << "\n";
+      out << ": " << describe_server(server) << describe_certificate(server) << "\n";
       ++servers;
       up += server.up ? 1 : 0;
     }
@@ -294,18 +327,33 @@ std::string nagios_summary(const CheckReport& report) {
   return summary;
 }
 
+/// "2.98;14:;0:": days to a certificate's earliest notAfter (negative once
+/// expired), warning below the line's tls.expiry_warning, critical below 0.
+std::string certificate_days(const tls::CertificateReading& reading) {
+  char text[64];
+  double warning = std::chrono::duration<double, std::ratio<86400>>(reading.warning).count();
+  std::snprintf(text, sizeof text, "%.2f;%g:;0:", tls::days_left(*reading.dates, reading.read_at),
+                warning);
+  return text;
+}
+
 /// `'desk/pbx-a rtt'=0.002s;;;0` per server (`U` when no answer came back),
-/// `'desk detection'=7.500s;;;0` per line that failed over, `'desk call_setup'`
-/// and `'desk post_dial_delay'` per test call that got that far.
+/// `'desk/pbx-a cert_days'=2.98;14:;0:` per TLS server whose certificate was
+/// read, `'desk detection'=7.500s;;;0` per line that failed over,
+/// `'desk call_setup'` and `'desk post_dial_delay'` per test call that got that far.
 std::string nagios_perfdata(const CheckReport& report) {
   std::string perf;
-  auto add = [&perf](const std::string& label, const std::string& value) {
-    perf += (perf.empty() ? "" : " ") + ("'" + nagios_safe(label, "|'=") + "'=" + value + ";;;0");
+  auto quoted = [](const std::string& label) { return "'" + nagios_safe(label, "|'=") + "'="; };
+  auto add = [&perf, &quoted](const std::string& label, const std::string& value) {
+    perf += (perf.empty() ? "" : " ") + quoted(label) + value + ";;;0";
   };
   for (const LineResult& line : report.lines) {
     for (const ServerResult& server : line.servers) {
+      std::string name = line.name + "/" + server.server.name;
       auto rtt = server.rtt();
-      add(line.name + "/" + server.server.name + " rtt", rtt ? seconds(*rtt) + "s" : "U");
+      add(name + " rtt", rtt ? seconds(*rtt) + "s" : "U");
+      if (server.certificate && server.certificate->dates)
+        perf += " " + quoted(name + " cert_days") + certificate_days(*server.certificate);
     }
     if (line.failover) add(line.name + " detection", seconds(line.failover->detection) + "s");
     if (!line.call || line.call->kind != CallResult::Kind::kFinished) continue;

@@ -74,9 +74,26 @@ CheckStatus call_status(const CallResult& call) {
 
 }  // namespace
 
+CheckStatus certificate_status(const ServerResult& server) {
+  if (!server.certificate) return CheckStatus::kOk;
+  switch (server.certificate->state()) {
+    case tls::CertificateState::kExpiring:
+      return CheckStatus::kWarning;
+    case tls::CertificateState::kExpired:
+    case tls::CertificateState::kNotYetValid:
+      return CheckStatus::kCritical;
+    case tls::CertificateState::kValid:
+    case tls::CertificateState::kUnread:
+      break;
+  }
+  return CheckStatus::kOk;
+}
+
 CheckStatus line_status(const LineResult& line) {
   CheckStatus status = registration_status(line);
   if (line.call) status = std::max(status, call_status(*line.call));
+  for (const ServerResult& server : line.servers)
+    status = std::max(status, certificate_status(server));
   return status;
 }
 

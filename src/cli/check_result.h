@@ -8,6 +8,7 @@
 #include "daemon/event_observer.h"
 #include "engine/event.h"
 #include "engine/line_engine.h"
+#include "tls/chain_dates.h"
 
 namespace sipsentry::cli {
 
@@ -38,6 +39,9 @@ struct ServerResult {
   std::optional<engine::Reason> reason{};  // why it failed: unavailable, or refused while up
   engine::Millis duration{};               // from its first send to its final outcome
   std::optional<engine::Target> target{};  // the SRV target it went to; nullopt without SRV
+  // A TLS server's certificate chain, read in a handshake of its own (tls/);
+  // nullopt for UDP and TCP servers, names resolved by SRV, and until read.
+  std::optional<tls::CertificateReading> certificate{};
 
   /// The round-trip time, when a response came back.
   std::optional<engine::Millis> rtt() const {
@@ -101,9 +105,16 @@ LineResult initial_line_result(const engine::LineSettings& line, bool calls = fa
 /// server's result is now the request's.
 void record_request(LineResult& result, const engine::RequestFinished& finished);
 
+/// What a server's certificate adds to its line's verdict, as read: a
+/// warning when it expires within the line's tls.expiry_warning, critical
+/// when expired or not yet valid; ok when valid, or not read (a failed
+/// handshake is the server's requests' business, not the certificate's).
+CheckStatus certificate_status(const ServerResult& server);
+
 /// The registration decides (spec.md §9); with --call, a call that did not
 /// end as expected (or was not over) makes the line critical, and one that
-/// failed over makes it at least a warning.
+/// failed over makes it at least a warning; a TLS server's certificate adds
+/// certificate_status().
 CheckStatus line_status(const LineResult& line);
 /// The worst status of `lines`.
 CheckStatus overall_status(const std::vector<LineResult>& lines);

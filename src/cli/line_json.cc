@@ -2,6 +2,8 @@
 // daemon's /api/v1/lines, one schema.
 #include "cli/line_json.h"
 
+#include <cstdint>
+
 namespace sipsentry::cli {
 namespace {
 
@@ -10,6 +12,28 @@ nlohmann::json target_json(const engine::Target& target) {
   return {{"host", target.host},
           {"port", target.port},
           {"transport", engine::to_string(target.transport)}};
+}
+
+/// Whole Unix seconds: a certificate's dates have no fraction.
+int64_t unix_seconds(tls::WallTime time) {
+  return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
+}
+
+/// A TLS server's certificate: its chain's earliest notAfter and latest
+/// notBefore (Unix seconds), its state as read, and why the last read
+/// failed; all null for a server whose certificate is not read.
+void add_certificate(nlohmann::json& out, const ServerResult& server) {
+  out["certificate_expiry"] = nullptr;
+  out["certificate_not_before"] = nullptr;
+  out["certificate_state"] = nullptr;
+  out["certificate_error"] = nullptr;
+  if (!server.certificate) return;
+  const tls::CertificateReading& reading = *server.certificate;
+  out["certificate_state"] = tls::to_string(reading.state());
+  if (!reading.error.empty()) out["certificate_error"] = reading.error;
+  if (!reading.dates) return;
+  out["certificate_expiry"] = unix_seconds(reading.dates->earliest_not_after);
+  out["certificate_not_before"] = unix_seconds(reading.dates->latest_not_before);
 }
 
 nlohmann::json server_json(const ServerResult& server, const char* unprobed_reason) {
@@ -30,6 +54,7 @@ nlohmann::json server_json(const ServerResult& server, const char* unprobed_reas
   if (!server.probed) out["reason"] = unprobed_reason ? nlohmann::json(unprobed_reason) : nullptr;
   if (auto rtt = server.rtt()) out["rtt_seconds"] = rtt->count() / 1000.0;
   if (server.target) out["target"] = target_json(*server.target);
+  add_certificate(out, server);
   return out;
 }
 

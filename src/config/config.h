@@ -13,6 +13,8 @@ namespace sipsentry::config {
 struct TlsSettings {
   bool verify = true;   // verify the certificate; false only by explicit opt-out
   std::string ca_file;  // empty: the system CA store
+  // A certificate expiring within this is a warning (tls/chain_dates.h).
+  engine::Millis expiry_warning = engine::Millis(std::chrono::days(14));
   friend bool operator==(const TlsSettings&, const TlsSettings&) = default;
 };
 

@@ -12,13 +12,14 @@ struct Unit {
 };
 
 // "ms" before "m" and "s": the longest suffix must match first.
-constexpr Unit kUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}};
+constexpr Unit kUnits[] = {
+    {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
 
 }  // namespace
 
 std::variant<engine::Millis, std::string> parse_duration(std::string_view text) {
   std::string bad = "invalid duration '" + std::string(text) +
-                    "': write a number with a unit (500ms, 30s, 30m, 1h) or plain seconds";
+                    "': write a number with a unit (500ms, 30s, 30m, 1h, 14d) or plain seconds";
   std::string_view number = text;
   double scale = 1000;  // a plain number is seconds
   for (const Unit& unit : kUnits) {

@@ -90,7 +90,8 @@ void add_shared_handlers(YamlReader& r, YamlReader::Handlers& handlers, LineConf
   auto read_tls = [&r, &line](const YamlNode& v) {
     r.read_map(v, "tls",
                {{"verify", r.into_bool(line.tls.verify, "verify")},
-                {"ca_file", r.into_string(line.tls.ca_file, "ca_file")}});
+                {"ca_file", r.into_string(line.tls.ca_file, "ca_file")},
+                {"expiry_warning", r.into_duration(line.tls.expiry_warning, "expiry_warning")}});
   };
   handlers.insert(
       handlers.end(),

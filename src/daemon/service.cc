@@ -74,6 +74,8 @@ std::unique_ptr<Service> Service::start(ServiceConfig loaded, ServiceOptions opt
     return_free_heap();
   });
   s.monitor_->apply(config.lines, config.startup);
+  s.certificates_ = watch_certificates(*s.agent_, s.recorder_, s.status_board_);
+  s.certificates_->apply(config.lines);
   s.log_.message(LogLevel::kInfo, "started with " + std::to_string(config.lines.size()) +
                                       " line(s) from " + s.options_.config_path +
                                       shard_note(loaded) + "; metrics on http://" +
@@ -126,6 +128,7 @@ void Service::reload() {
   log_.reconfigure(EventLog::format_named(fresh.log.format), parse_log_level(fresh.log.level));
   recorder_.set_per_line_histograms(fresh.metrics.per_line_histograms);
   ReloadPlan plan = monitor_->apply(fresh.lines, fresh.startup);
+  certificates_->apply(fresh.lines);
   config_.metrics.per_line_histograms = fresh.metrics.per_line_histograms;
   config_.startup = fresh.startup;
   config_.log = fresh.log;
@@ -137,6 +140,7 @@ void Service::reload() {
 
 void Service::shut_down() {
   log_.message(LogLevel::kInfo, "stopping");
+  certificates_->stop();
   endpoint_->set_ready(false);
   // civetweb takes a while to stop listening: let it, while the engines
   // send their un-REGISTERs.

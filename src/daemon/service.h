@@ -5,6 +5,7 @@
 
 #include "config/config.h"
 #include "config/environment.h"
+#include "daemon/certificate_watch.h"
 #include "daemon/event_log.h"
 #include "daemon/metrics_observer.h"
 #include "daemon/monitor.h"
@@ -68,6 +69,7 @@ class Service {
   std::unique_ptr<metrics::MetricsEndpoint> endpoint_;
   std::unique_ptr<sip::SipAgent> agent_;
   std::unique_ptr<Monitor> monitor_;
+  std::unique_ptr<CertificateWatch> certificates_;  // TLS servers' expiry, one thread
   std::unique_ptr<Pidfile> pidfile_;
   uint64_t housekeepings_ = 0;
 };

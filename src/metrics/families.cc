@@ -46,6 +46,11 @@ const Family Families::line_state{"sipsentry_line_state", Type::kGauge,
 const Family Families::registration_expiry{
     "sipsentry_registration_expiry_timestamp_seconds", Type::kGauge,
     "Unix time at which the line's last granted registration expires."};
+const Family Families::certificate_expiry{
+    "sipsentry_tls_certificate_expiry_timestamp_seconds", Type::kGauge,
+    "Unix time of the earliest notAfter of the certificate chain the TLS server presented, as "
+    "last read (at start and hourly, in a handshake of sipsentry's own that does not verify); "
+    "no series for UDP and TCP servers, nor for names resolved by SRV."};
 const Family Families::failovers{"sipsentry_failovers_total", Type::kCounter,
                                  "Switches away from a server that a request found unavailable."};
 const Family Families::failbacks{"sipsentry_failbacks_total", Type::kCounter,

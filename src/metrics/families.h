@@ -44,6 +44,7 @@ struct Families {
   static const Family line_active_target;   // line, server, target (SRV only)
   static const Family line_state;           // line, state
   static const Family registration_expiry;  // line
+  static const Family certificate_expiry;   // line, server (TLS servers only)
   // Switches between servers.
   static const Family failovers;          // line, from, to, method, reason
   static const Family failbacks;          // line, from, to

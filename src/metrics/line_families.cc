@@ -80,6 +80,13 @@ void registration_expiry(Writer& w, std::string_view line, const Record& r) {
     w.sample(Families::registration_expiry.name, {{"line", line}}, *r.registration_expiry);
 }
 
+void certificate_expiry(Writer& w, std::string_view line, const Record& r) {
+  for (const ServerView& server : r.servers)
+    if (server.certificate_expiry)
+      w.sample(Families::certificate_expiry.name, {{"line", line}, {"server", server.name}},
+               *server.certificate_expiry);
+}
+
 void failovers(Writer& w, std::string_view line, const Record& r) {
   for (const auto& [key, count] : r.failovers)
     w.sample(Families::failovers.name,
@@ -133,7 +140,7 @@ void test_calls(Writer& w, std::string_view line, const Record& r) {
 // Each sample's labels are written in the order of their names, as
 // prometheus-cpp did and the README shows, so that a grep of the exposition
 // keeps working.
-const std::array<LineFamily, 15> kLineFamilies = {{
+const std::array<LineFamily, 16> kLineFamilies = {{
     {Families::server_up, server_up},
     {Families::server_failures, server_failures},
     {Families::requests, requests},
@@ -142,6 +149,7 @@ const std::array<LineFamily, 15> kLineFamilies = {{
     {Families::line_active_target, line_active_target},
     {Families::line_state, line_state},
     {Families::registration_expiry, registration_expiry},
+    {Families::certificate_expiry, certificate_expiry},
     {Families::failovers, failovers},
     {Families::failbacks, failbacks},
     {Families::switches, switches},

@@ -22,6 +22,9 @@ struct ServerView {
   std::optional<bool> up;                                       // unknown until its first request
   CountTable<std::pair<engine::Method, std::string>> requests;  // by method and outcome
   CountTable<std::string> failures;                             // by reason
+  // A TLS server's certificate chain: its earliest notAfter (Unix time), as
+  // last read; none until read, and never for UDP and TCP servers.
+  std::optional<double> certificate_expiry;
 };
 
 /// A failover's labels.

@@ -114,6 +114,14 @@ void MetricsRecorder::record(const engine::LineSettings& line, const engine::Eve
       .record(event, unix_seconds(wall_time));
 }
 
+void MetricsRecorder::certificate_read(const std::string& line, size_t server,
+                                       WallTime earliest_not_after) {
+  std::lock_guard lock(impl_->mutex);
+  auto known = impl_->lines.find(line);
+  if (known == impl_->lines.end() || server >= known->second.servers.size()) return;
+  known->second.servers[server].certificate_expiry = unix_seconds(earliest_not_after);
+}
+
 void MetricsRecorder::config_loaded(bool ok, WallTime when) {
   std::lock_guard lock(impl_->mutex);
   impl_->config_ok = ok;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -57,6 +58,12 @@ class MetricsRecorder {
   /// A line not added yet is added first.
   /// REQUIRES: the event's server indexes are indexes into `line.servers`.
   void record(const engine::LineSettings& line, const engine::Event& event, WallTime wall_time);
+
+  /// The certificate chain of the line's server `server` (an index into its
+  /// servers) was read: sipsentry_tls_certificate_expiry_timestamp_seconds
+  /// {line,server} is its earliest notAfter from now on, until the next
+  /// reading or until the line goes. A line not added is ignored.
+  void certificate_read(const std::string& line, size_t server, WallTime earliest_not_after);
 
   /// The configuration was loaded (or reloaded): `ok` says whether it was
   /// accepted. A success also sets the success timestamp to `when`.

@@ -95,6 +95,14 @@ void StatusBoard::apply_call(Entry& entry, const engine::TestCallFinished& finis
   result.call = std::move(call);
 }
 
+void StatusBoard::certificate_read(const std::string& line, size_t server,
+                                   const tls::CertificateReading& reading) {
+  std::lock_guard lock(mutex_);
+  auto found = lines_.find(line);
+  if (found == lines_.end() || server >= found->second.status.result.servers.size()) return;
+  found->second.status.result.servers[server].certificate = reading;
+}
+
 int severity_rank(const cli::LineResult& line) {
   switch (line.state) {
     case engine::LineState::kRegistering:

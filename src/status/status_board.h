@@ -90,6 +90,10 @@ class StatusBoard : public daemon::EventObserver {
   void on_event(const engine::LineSettings& line, const engine::Event& event) override;
   void on_line_added(const engine::LineSettings& line) override;
   void on_line_removed(const std::string& name) override;
+  /// The certificate of the line's server `server` was read (the daemon's
+  /// CertificateWatch, on the event loop). A line not there is ignored.
+  void certificate_read(const std::string& line, size_t server,
+                        const tls::CertificateReading& reading);
 
   /// Every line's key, by name. Lines added or removed meanwhile may be
   /// left out.

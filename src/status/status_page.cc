@@ -7,7 +7,6 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
-#include <ctime>
 
 #include "status/html_escape.h"
 #include "version.h"
@@ -26,7 +25,7 @@ tr.server td{color:#555;font-size:90%}
 .num,.time{font-family:ui-monospace,monospace;font-variant-numeric:tabular-nums}
 .state{font-weight:bold;padding:0 6px;border-radius:3px;color:#fff}
 .rank0{background:#c62828}.rank1{background:#ef8f00}.rank2{background:#ef8f00}.rank3{background:#2e7d32}
-.down{color:#c62828;font-weight:bold}.up{color:#2e7d32}
+.down{color:#c62828;font-weight:bold}.up{color:#2e7d32}.amber{color:#b36b00;font-weight:bold}
 .level-warn,.level-error{color:#c62828}
 nav a{margin-right:1em}
 </style>
@@ -38,14 +37,7 @@ void add(std::string& out, std::string_view text) {
   append_html_escaped(out, text);
 }
 
-std::string utc_text(WallTime time) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%SZ", &utc);
-  return text;
-}
+using tls::utc_text;
 
 /// "42s", "3m 5s", "2h 3m", "4d 2h": how long ago, to the unit that matters.
 std::string age_text(WallTime then, WallTime now) {
@@ -162,6 +154,32 @@ void write_call(std::string& out, const cli::LineResult& line) {
   if (call.failed_over()) out += " failed over";
 }
 
+/// A TLS server's certificate, as of `now`: "certificate expires
+/// 2026-12-06 14:03:00Z (in 3 days)", green while valid beyond the line's
+/// tls.expiry_warning, amber within it, red once expired or not yet valid.
+void write_certificate(std::string& out, const cli::ServerResult& server, WallTime now) {
+  if (!server.certificate) return;
+  const tls::CertificateReading& reading = *server.certificate;
+  if (!reading.dates) {
+    out += "<span class=\"certificate\">certificate not read: ";
+    add(out, reading.error);
+    out += "</span>";
+    return;
+  }
+  const tls::ChainDates& dates = *reading.dates;
+  tls::CertificateState state = reading.state_at(now);
+  const char* colour = state == tls::CertificateState::kValid      ? "up"
+                       : state == tls::CertificateState::kExpiring ? "amber"
+                                                                   : "down";
+  out += std::string("<span class=\"certificate ") + colour + "\">certificate ";
+  if (state == tls::CertificateState::kNotYetValid)
+    out += "not valid before " + utc_text(dates.latest_not_before);
+  else
+    out += std::string(state == tls::CertificateState::kExpired ? "expired " : "expires ") +
+           utc_text(dates.earliest_not_after) + " (" + tls::expiry_in_words(dates, now) + ")";
+  out += "</span>";
+}
+
 void write_server(std::string& out, const LineStatus& status, size_t index, WallTime now) {
   const cli::ServerResult& server = status.result.servers.at(index);
   out += "<tr class=\"server\"><td>&#8627; ";
@@ -185,7 +203,10 @@ void write_server(std::string& out, const LineStatus& status, size_t index, Wall
   if (auto rtt = server.rtt()) out += "RTT " + millis_text(*rtt);
   out += "</td><td class=\"num\">";
   const std::optional<WallTime>& until = status.retry_after_until.at(index);
-  if (until && *until > now) out += "Retry-After until " + utc_text(*until);
+  bool embargo = until && *until > now;
+  if (embargo) out += "Retry-After until " + utc_text(*until);
+  if (embargo && server.certificate) out += "; ";
+  write_certificate(out, server, now);
   out += "</td></tr>\n";
 }
 

@@ -301,7 +301,11 @@ TEST(CheckJson, SchemaOneWithEveryFieldOfALineOnItsBackup) {
                                                 {"method", "REGISTER"},
                                                 {"status", nullptr},
                                                 {"reason", "icmp"},
-                                                {"rtt_seconds", nullptr}}));
+                                                {"rtt_seconds", nullptr},
+                                                {"certificate_expiry", nullptr},
+                                                {"certificate_not_before", nullptr},
+                                                {"certificate_state", nullptr},
+                                                {"certificate_error", nullptr}}));
   EXPECT_EQ(line["servers"][1]["transport"], "tcp");
   EXPECT_EQ(line["servers"][1]["up"], true);
   EXPECT_EQ(line["servers"][1]["status"], 200);
@@ -473,6 +477,70 @@ TEST(CheckText, ThePrimarysSecondTargetIsABackupWithItsFailover) {
 
 TEST(CheckText, UnknownSaysWhy) {
   EXPECT_EQ(printed(ReportFormat::kText, {.error = "bad"}), "UNKNOWN: bad\n");
+}
+
+// hall's primary over TLS, its certificate read at kRead: `days` left.
+const tls::WallTime kRead = tls::WallTime{} + std::chrono::seconds(1'800'000'000);  // 2027-01-15
+
+LineResult hall_with_certificate(std::chrono::hours left) {
+  LineResult line = on_primary();
+  line.servers[0].server.transport = engine::Transport::kTls;
+  line.servers[0].certificate =
+      tls::CertificateReading{.dates = tls::ChainDates{.earliest_not_after = kRead + left,
+                                                       .latest_not_before = kRead - 720h,
+                                                       .certificates = 2},
+                              .read_at = kRead};
+  return line;
+}
+
+TEST(CheckCertificate, TextGivesTheExpiryBesideTheServerAndAWarningNamingIt) {
+  EXPECT_EQ(
+      printed(ReportFormat::kText, report_of({hall_with_certificate(72h)})),
+      "hall: WARNING, registered on primary a; certificate of a expires 2027-01-18 "
+      "08:00:00Z (in 3 days)\n"
+      "  primary a tls 127.0.0.1:5070: up: REGISTER 200 in 3ms; certificate expires "
+      "2027-01-18 08:00:00Z (in 3 days)\n"
+      "  backup b udp 127.0.0.1:5072: up: OPTIONS 200 in 10ms\n"
+      "WARNING: 1 line(s): 0 ok, 1 warning, 0 critical; 2 server(s): 2 up, 0 down; checked in "
+      "12ms\n");
+}
+
+TEST(CheckCertificate, NagiosPerfdataHasTheDaysWithTheWarningAndCriticalThresholds) {
+  EXPECT_EQ(printed(ReportFormat::kNagios, report_of({hall_with_certificate(30 * 24h)})),
+            "SIPSENTRY OK - 1 line(s) registered on their primary, 2 server(s) up | "
+            "'hall/a rtt'=0.003s;;;0 'hall/a cert_days'=30.00;14:;0: 'hall/b rtt'=0.010s;;;0\n");
+  EXPECT_EQ(printed(ReportFormat::kNagios, report_of({hall_with_certificate(-48h)})),
+            "SIPSENTRY CRITICAL - hall: registered on primary a; certificate of a expired "
+            "2027-01-13 08:00:00Z (2 days ago) | "
+            "'hall/a rtt'=0.003s;;;0 'hall/a cert_days'=-2.00;14:;0: 'hall/b rtt'=0.010s;;;0\n");
+}
+
+TEST(CheckCertificate, AnUnreadChainIsShownButIsNoProblemByItself) {
+  LineResult line = on_primary();
+  line.servers[0].certificate =
+      tls::CertificateReading{.error = "connect: Connection refused", .read_at = kRead};
+  CheckReport report = report_of({line});
+  EXPECT_EQ(report.status(), CheckStatus::kOk);
+  EXPECT_NE(printed(ReportFormat::kText, report)
+                .find("up: REGISTER 200 in 3ms; certificate not read (connect: Connection "
+                      "refused)\n"),
+            std::string::npos);
+  EXPECT_EQ(printed(ReportFormat::kNagios, report).find("cert_days"), std::string::npos);
+}
+
+TEST(CheckCertificate, JsonGivesExpiryNotBeforeStateAndErrorNullForOtherServers) {
+  nlohmann::json doc =
+      nlohmann::json::parse(printed(ReportFormat::kJson, report_of({hall_with_certificate(72h)})));
+  const nlohmann::json& tls_server = doc["lines"][0]["servers"][0];
+  EXPECT_EQ(doc["exit_code"], 1);
+  EXPECT_EQ(tls_server["certificate_expiry"], 1'800'000'000 + 3 * 86400);
+  EXPECT_EQ(tls_server["certificate_not_before"], 1'800'000'000 - 30 * 86400);
+  EXPECT_EQ(tls_server["certificate_state"], "expiring");
+  EXPECT_TRUE(tls_server["certificate_error"].is_null());
+  const nlohmann::json& udp_server = doc["lines"][0]["servers"][1];
+  for (const char* key :
+       {"certificate_expiry", "certificate_not_before", "certificate_state", "certificate_error"})
+    EXPECT_TRUE(udp_server.contains(key) && udp_server[key].is_null()) << key;
 }
 
 }  // namespace

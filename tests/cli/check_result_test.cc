@@ -151,6 +151,32 @@ TEST(CheckVerdict, AnExpectedStatusOtherThanAnsweredIsTheSuccess) {
   EXPECT_EQ(line_status(with_call(registered_on(0), answered)), CheckStatus::kOk);
 }
 
+TEST(CheckVerdict, ACertificateWithinTheWarningIsAWarningExpiredOrNotYetValidCritical) {
+  const tls::WallTime read = tls::WallTime{} + std::chrono::seconds(1'800'000'000);
+  auto with_certificate = [&](std::chrono::hours left, std::chrono::hours since = 720h) {
+    LineResult line = registered_on(0);
+    line.servers[1].certificate =
+        tls::CertificateReading{.dates = tls::ChainDates{.earliest_not_after = read + left,
+                                                         .latest_not_before = read - since},
+                                .read_at = read,
+                                .warning = std::chrono::days(14)};
+    return line;
+  };
+  EXPECT_EQ(line_status(with_certificate(15 * 24h)), CheckStatus::kOk);
+  EXPECT_EQ(line_status(with_certificate(14 * 24h)), CheckStatus::kWarning);
+  EXPECT_EQ(line_status(with_certificate(72h)), CheckStatus::kWarning);
+  EXPECT_EQ(line_status(with_certificate(-1h)), CheckStatus::kCritical);
+  EXPECT_EQ(line_status(with_certificate(90 * 24h, -1h)), CheckStatus::kCritical)
+      << "not valid before an hour from now";
+  LineResult unread = registered_on(0);
+  unread.servers[0].certificate = tls::CertificateReading{.error = "timed out", .read_at = read};
+  EXPECT_EQ(line_status(unread), CheckStatus::kOk) << "the requests say whether it is down";
+  EXPECT_EQ(line_status(with_certificate(72h, 720h)), CheckStatus::kWarning);
+  LineResult on_backup = with_certificate(-1h);
+  on_backup.registered_server = 1;
+  EXPECT_EQ(line_status(on_backup), CheckStatus::kCritical) << "the worst decides";
+}
+
 TEST(CheckVerdict, ALineWithoutTestCallIsJudgedOnItsRegistrationAlone) {
   EXPECT_EQ(line_status(with_call(registered_on(0), CallResult{})), CheckStatus::kOk);
   EXPECT_EQ(line_status(with_call(registered_on(1, false), CallResult{})), CheckStatus::kWarning);

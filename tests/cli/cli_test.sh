@@ -15,8 +15,8 @@ example="$source_dir/config/sipsentry.yaml"
 # validate and plan send no password, so they warn at each password_env and
 # succeed; --strict, run and check refuse the file.
 without_secrets() { env -u RECEPTION_SIP_PASSWORD -u SALES_SIP_PASSWORD "$sipsentry" "$@"; }
-unset_reception="$example:50:19: warning: 'password_env': environment variable 'RECEPTION_SIP_PASSWORD' is not set"
-unset_sales="$example:64:19: warning: 'password_env': environment variable 'SALES_SIP_PASSWORD' is not set"
+unset_reception="$example:51:19: warning: 'password_env': environment variable 'RECEPTION_SIP_PASSWORD' is not set"
+unset_sales="$example:65:19: warning: 'password_env': environment variable 'SALES_SIP_PASSWORD' is not set"
 without_secrets validate -c "$example" >"$work/out" 2>"$work/err"
 expect_exit "validate without passwords" 0 $?
 expect_text "validate warns at the first password_env" "$work/err" "$unset_reception"
@@ -26,7 +26,7 @@ expect_exit "validate still lists both lines" 2 "$(wc -l <"$work/out")"
 without_secrets validate -c "$example" --strict >"$work/out" 2>"$work/err"
 expect_exit "validate --strict without passwords" 3 $?
 expect_text "--strict: the warning is an error" "$work/err" \
-  "$example:50:19: error: 'password_env': environment variable 'RECEPTION_SIP_PASSWORD' is not set"
+  "$example:51:19: error: 'password_env': environment variable 'RECEPTION_SIP_PASSWORD' is not set"
 expect_absent "--strict: no warning left" "warning:" "$work/err"
 without_secrets plan -c "$example" --scenario primary-silent >"$work/out" 2>"$work/err"
 expect_exit "plan without passwords" 0 $?
@@ -37,11 +37,11 @@ expect_exit "plan --strict without passwords" 3 $?
 without_secrets run -c "$example" >"$work/out" 2>"$work/err"
 expect_exit "run without passwords" 3 $?
 expect_text "run: the password is an error" "$work/err" \
-  "$example:50:19: error: 'password_env': environment variable 'RECEPTION_SIP_PASSWORD' is not set"
+  "$example:51:19: error: 'password_env': environment variable 'RECEPTION_SIP_PASSWORD' is not set"
 without_secrets check -c "$example" >"$work/out" 2>"$work/err"
 expect_exit "check without passwords" 3 $?
 expect_text "check: the password is an error" "$work/err" \
-  "$example:64:19: error: 'password_env': environment variable 'SALES_SIP_PASSWORD' is not set"
+  "$example:65:19: error: 'password_env': environment variable 'SALES_SIP_PASSWORD' is not set"
 
 export RECEPTION_SIP_PASSWORD=not-a-real-password SALES_SIP_PASSWORD=not-a-real-password
 

@@ -50,12 +50,12 @@ TEST_P(InvalidConfig, ReportsEveryMistakeWithItsPosition) {
 const InvalidCase kInvalidCases[] = {
     {"invalid-bad-duration.yaml",
      {"2:28: 'register_retry_interval': invalid duration '30 seconds': write a number with a unit "
-      "(500ms, 30s, 30m, 1h) or plain seconds",
+      "(500ms, 30s, 30m, 1h, 14d) or plain seconds",
       "3:23: 'keepalive_interval': invalid duration '-5s': must not be negative",
-      "4:24: 'interval': invalid duration '1d': write a number with a unit (500ms, 30s, 30m, 1h) "
-      "or plain seconds",
-      "9:40: 'expires': invalid duration 'soon': write a number with a unit (500ms, 30s, 30m, 1h) "
-      "or plain seconds"}},
+      "4:24: 'interval': invalid duration '1w': write a number with a unit (500ms, 30s, 30m, 1h, "
+      "14d) or plain seconds",
+      "9:40: 'expires': invalid duration 'soon': write a number with a unit (500ms, 30s, 30m, 1h, "
+      "14d) or plain seconds"}},
     {"invalid-both-retry-forms.yaml",
      {"2:10: 'retry': give either 'count' (phone V3) or 'period' (phone V2), not both",
       "6:20: 'count': 11 is out of range; expected an integer from 0 to 10"}},
@@ -96,7 +96,7 @@ const InvalidCase kInvalidCases[] = {
     {"invalid-startup.yaml",
      {"2:9: 'rate': 0 is out of range; expected an integer from 1 to 100000",
       "3:11: 'jitter': invalid duration 'soon': write a number with a unit (500ms, 30s, 30m, "
-      "1h) or plain seconds",
+      "1h, 14d) or plain seconds",
       "4:3: unknown key 'burst' in 'startup'"}},
     {"invalid-top-level.yaml",
      {"2:11: 'listen': expected HOST:PORT, got 'localhost'",

@@ -80,7 +80,9 @@ make_tls_files() {
 # $kamailio_args, when set, adds words to its command line (the benchmark's
 # tuning: -A WITH_BENCH and memory sizes); $kamailio_address, when set, is
 # the address it listens on instead of 127.0.0.1 (a test in its own network
-# namespace gives each server an address of its own).
+# namespace gives each server an address of its own); $kamailio_certificate,
+# when set, is the TLS certificate it presents instead of server.pem (one
+# for server.key: tls_expiry_test.sh's dated ones).
 start_kamailio() {
   name=$1 port=$2 password=$3 tls_port=${4:-} uas_port=${5:-}
   listen_address=${kamailio_address:-127.0.0.1}
@@ -94,7 +96,7 @@ start_kamailio() {
   if [ -n "$tls_port" ]; then
     make_tls_files || { cat "$work/tls/log"; return 1; }
     printf '[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\nprivate_key = %s\ncertificate = %s\n' \
-      "$work/tls/server.key" "$work/tls/server.pem" >"$work/$name/tls.cfg"
+      "$work/tls/server.key" "${kamailio_certificate:-$work/tls/server.pem}" >"$work/$name/tls.cfg"
     defines="-A WITH_TLS"
   fi
   [ -n "$uas_port" ] && defines="$defines -A WITH_CALLS"

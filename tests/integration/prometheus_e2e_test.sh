@@ -20,6 +20,9 @@
 # and fails over; line annex's only server is gone, so its calls fail. The
 # test-call alerts must fire for those two lines, from the instance that
 # runs each, and the test-call panels show both.
+# TLS: line secure reaches pbx-a over TLS, whose test certificate is valid
+# for 2 days: the certificate panel and the expiring rule's condition have
+# real data.
 # Usage: prometheus_e2e_test.sh SIPSENTRY SOURCE_DIR
 set -u
 sipsentry=$1
@@ -30,6 +33,7 @@ dashboard="$source_dir/packaging/grafana/sipsentry-dashboard.json"
 rules="$source_dir/packaging/prometheus/sipsentry-alerts.yml"
 
 primary_port=$(free_port)
+primary_tls_port=$(free_port)
 backup_port=$(free_port)
 gone_port=$(free_port)
 callee_port=$(free_port)
@@ -40,7 +44,7 @@ prometheus="http://127.0.0.1:$prometheus_port"
 instance_1="127.0.0.1:$metrics_port_1"
 instance_2="127.0.0.1:$metrics_port_2"
 start_sipp callee call_answer.xml "$callee_port" || exit 1
-start_kamailio primary "$primary_port" "s3cret" "" "$callee_port" || exit 1
+start_kamailio primary "$primary_port" "s3cret" "$primary_tls_port" "$callee_port" || exit 1
 start_kamailio backup "$backup_port" "s3cret" "" "$callee_port" || exit 1
 
 reception="{name: reception, user: \"2001\", password_env: RECEPTION_PASSWORD, servers: [
@@ -55,6 +59,9 @@ desk="{name: desk, user: \"2003\", password_env: RECEPTION_PASSWORD, keepalive_i
 annex="{name: annex, user: \"2004\", password_env: RECEPTION_PASSWORD,
      test_call: {target: \"sip:echo@127.0.0.1\", interval: 2s}, servers: [
       {name: pbx-gone, address: 127.0.0.1, port: $gone_port}]}"
+secure="{name: secure, user: \"2005\", password_env: RECEPTION_PASSWORD,
+     tls: {ca_file: \"$work/tls/ca.pem\"}, servers: [
+      {name: pbx-a, address: 127.0.0.1, port: $primary_tls_port, transport: tls, expires: 60}]}"
 # start_sipsentry N METRICS LINE...: instance N of the job, with the metrics
 # settings METRICS (a YAML flow mapping) and those lines.
 start_sipsentry() {
@@ -70,7 +77,7 @@ start_sipsentry() {
 }
 # Instance 2 keeps its histograms per line too, so that the panels and the
 # rules are seen to work with both label sets.
-start_sipsentry 1 "{listen: \"$instance_1\"}" "$reception" "$annex"
+start_sipsentry 1 "{listen: \"$instance_1\"}" "$reception" "$annex" "$secure"
 start_sipsentry 2 "{listen: \"$instance_2\", per_line_histograms: true}" "$lobby" "$desk"
 
 start_prometheus "$prometheus_port" "$rules" "$instance_1" "$instance_2"
@@ -101,6 +108,8 @@ until_sample 10 'count(up{job="sipsentry"} == 1) == 2'
 expect_exit "both instances are up" 0 $?
 until_sample 10 'sipsentry_test_calls_total{line="desk",server="pbx-a",result="answered"}'
 expect_exit "a test call is answered through the primary" 0 $?
+until_sample 10 'min by (job, server) (sipsentry_tls_certificate_expiry_timestamp_seconds) - time() > 0 < 14 * 86400'
+expect_exit "the expiring-certificate condition holds for pbx-a's 2-day certificate" 0 $?
 
 # A call that got its 18x waits for its answer and does not fail over, so
 # the primary stops just after one of desk's calls ended (each takes 0.5 s
@@ -120,7 +129,8 @@ expect_exit "a test call is answered through the backup" 0 $?
 "$queries" "$prometheus" nonempty 'sipsentry_failovers_total{line="desk",method=~"INVITE|BYE"}'
 expect_exit "the test call's INVITE or BYE failed over" 0 $?
 
-start_kamailio primary "$primary_port" "s3cret" "" "$callee_port" || { show_logs; exit 1; }
+start_kamailio primary "$primary_port" "s3cret" "$primary_tls_port" "$callee_port" ||
+  { show_logs; exit 1; }
 until_sample 20 'increase(sipsentry_failbacks_total{line="reception"}[1m]) > 0'
 expect_exit "Prometheus sees the failback" 0 $?
 # A few more scrapes, so that every rate has samples after the failback.

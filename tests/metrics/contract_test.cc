@@ -50,6 +50,7 @@ const std::map<std::string, FamilySpec>& families() {
       {"sipsentry_sip_messages_dropped_total", {"counter", {"reason"}}},
       {"sipsentry_line_switches_total", {"counter", {"line"}}},
       {"sipsentry_test_call_post_dial_delay_seconds", {"histogram", {"server"}}},
+      {"sipsentry_tls_certificate_expiry_timestamp_seconds", {"gauge", {"line", "server"}}},
   };
   return table;
 }

@@ -324,5 +324,27 @@ TEST(RecorderLinesTest, AnEventOfAnUnknownLineAddsItFirst) {
             1);
 }
 
+TEST_F(LineMetricsTest, CertificateExpiryIsTheLastReadingOfTheServerAndGoesWithTheLine) {
+  const std::string family = "sipsentry_tls_certificate_expiry_timestamp_seconds";
+  EXPECT_EQ(recorder_.scrape().find(family + "{"), std::string::npos)
+      << "no series before a chain is read, never one for a UDP or TCP server";
+  recorder_.certificate_read("reception", 1, testing::epoch() + std::chrono::days(3));
+  EXPECT_EQ(value(family, {{"server", line_.servers[1].name}}), 1'700'000'000 + 3 * 86400);
+  recorder_.certificate_read("reception", 1, testing::epoch() + std::chrono::days(90));
+  EXPECT_EQ(value(family, {{"server", line_.servers[1].name}}), 1'700'000'000 + 90 * 86400)
+      << "a renewed certificate";
+  recorder_.certificate_read("nobody", 0, testing::epoch());     // no such line
+  recorder_.certificate_read("reception", 7, testing::epoch());  // no such server
+  size_t series = 0;
+  for (const testing::Sample& sample : testing::samples_of(recorder_.scrape()))
+    series += sample.name == family ? 1 : 0;
+  EXPECT_EQ(series, 1u);
+  recorder_.add_line(line_);  // a reload restarted it
+  EXPECT_EQ(recorder_.scrape().find(family + "{"), std::string::npos);
+  recorder_.certificate_read("reception", 1, testing::epoch());
+  recorder_.remove_line("reception");
+  EXPECT_EQ(recorder_.scrape().find(family + "{"), std::string::npos) << "gone with its line";
+}
+
 }  // namespace
 }  // namespace sipsentry::metrics

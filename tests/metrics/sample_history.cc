@@ -57,6 +57,8 @@ void record_history(MetricsRecorder& recorder, const LineSettings& line) {
   at(0s, state(LineState::kRegistering, LineState::kRegistered));
   at(0s, Registered{0, 3600s, false});
   at(1s, answered(1, Method::kOptions, 200, 12ms));
+  // pbx-b's certificate chain was read (as if over TLS): 30 days left.
+  recorder.certificate_read(line.name, 1, epoch() + std::chrono::days(30));
   // The primary goes silent: failover to pbx-c, pbx-b answering 503.
   at(37500ms, unavailable(0, Method::kOptions, timeout, 7500ms));
   at(37500ms, state(LineState::kRegistered, LineState::kRegistering, timeout));

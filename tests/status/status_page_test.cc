@@ -193,6 +193,52 @@ TEST(StatusApi, LinesAreJsonWithPagingAndFilters) {
   EXPECT_TRUE(nlohmann::json::parse(bad.body).contains("error"));
 }
 
+/// A chain read now, valid for `left` more (since a month, or from `since`).
+tls::CertificateReading certificate_for(std::chrono::hours left, std::chrono::hours since = 720h) {
+  tls::WallTime now = std::chrono::system_clock::now();
+  return {.dates = tls::ChainDates{.earliest_not_after = now + left,
+                                   .latest_not_before = now - since,
+                                   .certificates = 2},
+          .read_at = now};
+}
+
+TEST(StatusPage, ATlsServersCertificateIsGreenAmberWithinTheWarningRedOnceExpired) {
+  StatusBoard board;
+  register_line(board, two_server_line("desk"), 0);
+  register_line(board, two_server_line("hall", "pbx-c", "pbx-d"), 0);
+  register_line(board, two_server_line("lobby", "pbx-e", "pbx-f"), 0);
+  board.certificate_read("desk", 0, certificate_for(90 * 24h));
+  board.certificate_read("hall", 1, certificate_for(3 * 24h + 1h));
+  board.certificate_read("lobby", 0, certificate_for(-49h));
+  board.certificate_read("lobby", 1, certificate_for(90 * 24h, -1h));
+  board.certificate_read("nobody", 0, certificate_for(1h));  // ignored
+  std::string page = get(board, "/").body;
+  EXPECT_NE(page.find("<span class=\"certificate up\">certificate expires "), std::string::npos);
+  EXPECT_NE(page.find("(in 89 days)</span>"), std::string::npos);
+  EXPECT_NE(page.find("<span class=\"certificate amber\">certificate expires "), std::string::npos);
+  EXPECT_NE(page.find("(in 3 days)</span>"), std::string::npos);
+  EXPECT_NE(page.find("<span class=\"certificate down\">certificate expired "), std::string::npos);
+  EXPECT_NE(page.find("(2 days ago)</span>"), std::string::npos);
+  EXPECT_NE(page.find("<span class=\"certificate down\">certificate not valid before "),
+            std::string::npos);
+  EXPECT_EQ(count_of(page, "class=\"certificate "), 4u) << "none for the other servers";
+}
+
+TEST(StatusApi, ACertificateIsInTheServersFieldsAndMakesTheLineAWarning) {
+  StatusBoard board;
+  register_line(board, two_server_line("desk"), 0);
+  tls::CertificateReading reading = certificate_for(72h);
+  board.certificate_read("desk", 1, reading);
+  nlohmann::json desk = nlohmann::json::parse(get(board, "/api/v1/lines/desk").body);
+  EXPECT_EQ(desk["status"], "warning");
+  EXPECT_EQ(desk["servers"][1]["certificate_state"], "expiring");
+  EXPECT_EQ(desk["servers"][1]["certificate_expiry"],
+            std::chrono::duration_cast<std::chrono::seconds>(
+                reading.dates->earliest_not_after.time_since_epoch())
+                .count());
+  EXPECT_TRUE(desk["servers"][0]["certificate_expiry"].is_null());
+}
+
 TEST(StatusApi, OneLineByNameAndAnUnknownNameIs404Json) {
   StatusBoard board;
   register_line(board, two_server_line("desk"), 0);
