@@ -79,8 +79,18 @@ struct EventPrinter {
   std::string operator()(const engine::FailbackProbe& probe) const {
     std::string text = std::string("failback probe ") + engine::to_string(probe.result);
     if (probe.reason) text += " (" + probe.reason->label() + ")";
-    if (probe.result != engine::FailbackProbe::Result::kSuccess)
-      text += "; next probe in " + format_duration(line.failback.interval);
+    if (probe.result == engine::FailbackProbe::Result::kSuccess) return text;
+    using Mode = engine::FailbackSettings::Mode;
+    switch (line.failback.mode) {
+      case Mode::kTimer:
+        return text + "; next probe in " + format_duration(line.failback.interval);
+      case Mode::kRegistration:
+      case Mode::kNewRequests:
+        return text + "; the refresh goes to the backup, the next probe at the next refresh";
+      case Mode::kDnsTtl:
+        return text + "; next probe when the primary's SRV records expire (without: in " +
+               format_duration(line.failback.interval) + ")";
+    }
     return text;
   }
   std::string operator()(const engine::RegisterFailure& failure) const {

@@ -27,7 +27,22 @@ void read_unavailable_codes(YamlReader& r, const YamlNode& node, std::vector<int
 void read_failback(YamlReader& r, const YamlNode& node, engine::FailbackSettings& failback) {
   r.read_map(
       node, "failback",
-      {{"enabled", r.into_bool(failback.enabled, "enabled")},
+      {{"mode",
+        [&](const YamlNode& v) {
+          using Mode = engine::FailbackSettings::Mode;
+          std::optional<std::string> text = r.string(v, "mode");
+          if (!text) return;
+          static const std::pair<const char*, Mode> kModes[] = {
+              {"timer", Mode::kTimer},
+              {"registration", Mode::kRegistration},
+              {"new_requests", Mode::kNewRequests},
+              {"dns_ttl", Mode::kDnsTtl}};
+          for (const auto& [name, mode] : kModes)
+            if (*text == name) return void(failback.mode = mode);
+          r.error(v, "'mode': unknown failback mode '" + *text +
+                         "'; expected timer, registration, new_requests or dns_ttl");
+        }},
+       {"enabled", r.into_bool(failback.enabled, "enabled")},
        {"interval", r.into_positive_duration(failback.interval, "interval")},
        {"unregister_previous", r.into_bool(failback.unregister_previous, "unregister_previous")}});
 }

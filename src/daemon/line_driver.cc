@@ -69,7 +69,11 @@ void LineDriver::on_record_set(size_t server, const resolve::Resolution& records
   for (const resolve::ServiceTarget& target :
        resolve::targets_of(line_.server_names[server], records, resolve::system_draw()))
     targets.push_back({target.host, target.port, target.transport});
-  set_targets(server, std::move(targets));
+  // How long the records are kept before the next lookup: failback.mode
+  // dns_ttl's timer. None without SRV records (the host's own addresses).
+  std::optional<engine::Millis> ttl;
+  if (!records.failed && resolve::smallest_ttl(records)) ttl = records.lifetime;
+  set_targets(server, std::move(targets), ttl);
   if (has_records_[server]) return;
   has_records_[server] = true;
   if (--awaiting_records_ == 0 && start_wanted_) apply(engine_.start(agent_.now()));
@@ -79,8 +83,9 @@ void LineDriver::place_test_call() {
   apply(engine_.place_test_call(agent_.now()));
 }
 
-void LineDriver::set_targets(size_t server, std::vector<engine::Target> targets) {
-  apply(engine_.set_targets(agent_.now(), server, std::move(targets)));
+void LineDriver::set_targets(size_t server, std::vector<engine::Target> targets,
+                             std::optional<engine::Millis> ttl) {
+  apply(engine_.set_targets(agent_.now(), server, std::move(targets), ttl));
 }
 
 void LineDriver::apply(engine::Actions actions) {

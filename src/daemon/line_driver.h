@@ -37,7 +37,8 @@ class LineDriver {
   /// The SRV targets of servers[server] in RFC 2782 order (empty: as
   /// configured), as LineEngine::set_targets takes them: before start() at
   /// once, after at the line's next walk, failback probe or refresh.
-  void set_targets(size_t server, std::vector<engine::Target> targets);
+  void set_targets(size_t server, std::vector<engine::Target> targets,
+                   std::optional<engine::Millis> ttl = {});
   const engine::LineEngine& engine() const { return engine_; }
   /// Dialogs with a Call-ID and tag made for them (bounded like the engine's).
   size_t dialogs() const { return dialogs_.size(); }

@@ -1,8 +1,50 @@
 // Failback (spec.md §5): while on a backup, probe the primary with an
-// independent registration every failback.interval, and move back on 200 OK.
+// independent registration, and move back on 200 OK. When depends on
+// failback.mode: every failback.interval (timer), at the registration's
+// refresh (registration, new_requests), or when the primary's SRV records
+// expire (dns_ttl).
+#include <utility>
+
 #include "engine/line_engine.h"
 
 namespace sipsentry::engine {
+
+void LineEngine::start_failback_timer() {
+  using Mode = FailbackSettings::Mode;
+  const FailbackSettings& failback = settings_.failback;
+  if (!failback.enabled) return cancel_timer(TimerKind::kFailback);
+  if (failback.mode == Mode::kTimer) return start_timer(TimerKind::kFailback, failback.interval);
+  // A primary without SRV records (an address, a name with a port) has no
+  // TTL the line sees: dns_ttl is then the timer mode.
+  if (failback.mode == Mode::kDnsTtl)
+    return start_timer(TimerKind::kFailback, primary_ttl_.value_or(failback.interval));
+  cancel_timer(TimerKind::kFailback);  // registration, new_requests: no timer of their own
+}
+
+bool LineEngine::probe_primary_at_refresh() {
+  using Mode = FailbackSettings::Mode;
+  Mode mode = settings_.failback.mode;
+  if (!settings_.failback.enabled || (mode != Mode::kRegistration && mode != Mode::kNewRequests))
+    return false;
+  SlotId primary = slots_.primary();
+  // Retry-After: the primary asked for quiet; the refresh stays where it is.
+  if (!current_ || *current_ == primary || embargoed(primary)) return false;
+  probing_at_refresh_ = true;
+  // The primary has a successor: the non-last budget, so that the refresh
+  // on the backup follows soon enough when the primary is still down.
+  send(Purpose::kFailbackProbe, Method::kRegister, primary, new_dialog(), BudgetKind::kNonLast,
+       settings_.servers[entry_of(primary)].expires);
+  return true;
+}
+
+std::optional<SlotId> LineEngine::primary_for_new_request() const {
+  if (!settings_.failback.enabled ||
+      settings_.failback.mode != FailbackSettings::Mode::kNewRequests)
+    return std::nullopt;
+  SlotId primary = slots_.primary();
+  if (!current_ || *current_ == primary || embargoed(primary)) return std::nullopt;
+  return primary;
+}
 
 void LineEngine::on_failback_timer() {
   if (!current_) return;
@@ -26,6 +68,7 @@ void LineEngine::on_failback_outcome(const Pending& request, const Verdict& verd
   // A probe that does not become the primary's registration ends its dialog.
   // (No record set is applied while a probe is out: request.server is
   // still the primary's first target.)
+  bool at_refresh = std::exchange(probing_at_refresh_, false);
   if (!current_ || *current_ == request.server) return end_dialog(request.dialog);
   if (verdict.kind != Verdict::Kind::kSuccess) {
     end_dialog(request.dialog);
@@ -33,7 +76,10 @@ void LineEngine::on_failback_outcome(const Pending& request, const Verdict& verd
     emit(FailbackProbe{
         unavailable ? FailbackProbe::Result::kUnavailable : FailbackProbe::Result::kRejected,
         verdict.reason});
-    start_timer(TimerKind::kFailback, settings_.failback.interval);
+    // At a refresh the probe stood for the refresh: the line renews its
+    // registration where it is, at once.
+    if (at_refresh) return send_refresh();
+    start_failback_timer();
     return;
   }
   SlotId backup = *current_;

@@ -55,7 +55,10 @@ class LineEngine {
   /// Before start() the set takes effect at once (the driver resolves
   /// before it starts the line). After, it takes effect at the next register
   /// walk, failback probe or refresh, never in the middle of one.
-  Actions set_targets(Millis now, size_t server, std::vector<Target> targets);
+  /// `ttl`: how long the set is good for (the records' TTL as the resolver
+  /// keeps them); the primary's is failback.mode dns_ttl's timer.
+  Actions set_targets(Millis now, size_t server, std::vector<Target> targets,
+                      std::optional<Millis> ttl = {});
 
   const LineSettings& settings() const { return settings_; }
   LineState state() const { return state_; }
@@ -174,12 +177,22 @@ class LineEngine {
 
   // registration_upkeep.cc: refresh and keep-alive.
   void on_refresh_timer();
+  /// REGISTER renewing the current registration, on its dialog.
+  void send_refresh();
   void on_refresh_outcome(const Pending& request, const Verdict& verdict, const Outcome& outcome);
   void on_keepalive_timer();
   void on_keepalive_outcome(const Pending& request, const Verdict& verdict);
   void fail_current(const Pending& request, const Reason& reason);
 
   // failback.cc: spec.md §5.
+  /// Starts the failback timer, in the modes that have one.
+  void start_failback_timer();
+  /// failback.mode registration or new_requests, on a backup: the refresh
+  /// goes to the primary first, as a failback probe. False: no probe.
+  bool probe_primary_at_refresh();
+  /// failback.mode new_requests, on a backup: the primary, where a new
+  /// test call's INVITE goes first.
+  std::optional<SlotId> primary_for_new_request() const;
   void on_failback_timer();
   void on_failback_outcome(const Pending& request, const Verdict& verdict, const Outcome& outcome);
 
@@ -205,6 +218,8 @@ class LineEngine {
   LineSettings settings_;
   FractionDraw draw_;
   uint32_t failures_ = 0;  // consecutive registrations failed or refused; 0 once registered
+  std::optional<Millis> primary_ttl_{};  // the primary's SRV records' TTL (failback dns_ttl)
+  bool probing_at_refresh_ = false;      // the failback probe out stands for a refresh
   Millis now_ = 0ms;
   Actions out_;
   bool started_ = false;

@@ -76,6 +76,15 @@ struct Timers {
 };
 
 struct FailbackSettings {
+  /// When a line on a backup tries its primary again (spec.md §5), as
+  /// Polycom's failOver.failBack.mode and Yealink's failback_mode offer.
+  enum class Mode {
+    kTimer,         // every `interval` (Polycom "duration"): the seed phone's
+    kRegistration,  // at the registration's refresh ("registration")
+    kNewRequests,   // at a refresh, and a test call's INVITE ("newRequests")
+    kDnsTtl,        // when the primary's SRV records expire ("DNSTTL")
+  };
+  Mode mode = Mode::kTimer;
   bool enabled = true;
   Millis interval = 1800s;
   bool unregister_previous = false;  // send Expires: 0 to the backup after failback

@@ -5,9 +5,11 @@
 
 namespace sipsentry::engine {
 
-Actions LineEngine::set_targets(Millis now, size_t server, std::vector<Target> targets) {
+Actions LineEngine::set_targets(Millis now, size_t server, std::vector<Target> targets,
+                                std::optional<Millis> ttl) {
   now_ = now;
   if (server >= settings_.servers.size() || stopped_) return take();
+  if (server == 0) primary_ttl_ = ttl;
   slots_.stage(server, std::move(targets));
   // Before start-up nothing is under way: the first walk already uses it.
   if (!started_) {
@@ -44,7 +46,7 @@ bool LineEngine::apply_targets() {
     // is now on a backup (failback timer runs) or now where it belongs.
     bool was_primary = *current_ == primary_before;
     bool is_primary = *current_ == slots_.primary();
-    if (was_primary && !is_primary) start_timer(TimerKind::kFailback, settings_.failback.interval);
+    if (was_primary && !is_primary) start_failback_timer();
     if (!was_primary && is_primary) cancel_timer(TimerKind::kFailback);
   }
   // Requests still out to a target that left (an observation, a test call)

@@ -110,8 +110,8 @@ void LineEngine::registered_on(SlotId server, DialogId dialog, const Outcome& ou
   if (settings_.keepalive_interval > 0ms)
     start_timer(TimerKind::kKeepalive, settings_.keepalive_interval);
   // On any place but the primary's first target the line is on a backup.
-  if (server != slots_.primary() && settings_.failback.enabled)
-    start_timer(TimerKind::kFailback, settings_.failback.interval);
+  if (server != slots_.primary())
+    start_failback_timer();
   else
     cancel_timer(TimerKind::kFailback);
 }

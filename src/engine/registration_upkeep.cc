@@ -10,6 +10,11 @@ void LineEngine::on_refresh_timer() {
   // target that left the set cannot be renewed there (the server is gone
   // from the domain's records): the line walks from the primary instead.
   if (!apply_targets()) return begin_walk(Method::kRegister, {}, std::nullopt, 0ms);
+  if (probe_primary_at_refresh()) return;
+  send_refresh();
+}
+
+void LineEngine::send_refresh() {
   SlotId server = *current_;
   send(Purpose::kRefresh, Method::kRegister, server, registration_dialog(server),
        list_budget(server), settings_.servers[entry_of(server)].expires);

@@ -18,7 +18,9 @@ void LineEngine::begin_call() {
     end_call("unavailable");
     return;
   }
-  send_call_request(Method::kInvite, *current_);
+  // failback.mode new_requests: the primary first; unavailable, the call
+  // goes on through the server the line is registered with.
+  send_call_request(Method::kInvite, primary_for_new_request().value_or(*current_));
 }
 
 void LineEngine::send_call_request(Method method, SlotId server) {

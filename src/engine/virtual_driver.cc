@@ -20,8 +20,9 @@ void VirtualDriver::place_test_call() {
   apply(engine_.place_test_call(now_));
 }
 
-void VirtualDriver::set_targets(size_t server, std::vector<Target> targets) {
-  apply(engine_.set_targets(now_, server, std::move(targets)));
+void VirtualDriver::set_targets(size_t server, std::vector<Target> targets,
+                                std::optional<Millis> ttl) {
+  apply(engine_.set_targets(now_, server, std::move(targets), ttl));
 }
 
 void VirtualDriver::respond(RequestId id, const Outcome& outcome) {

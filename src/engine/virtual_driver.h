@@ -49,7 +49,7 @@ class VirtualDriver {
   void connected(RequestId id);
   void place_test_call();
   /// Hands the engine servers[server]'s SRV targets now (see LineEngine).
-  void set_targets(size_t server, std::vector<Target> targets);
+  void set_targets(size_t server, std::vector<Target> targets, std::optional<Millis> ttl = {});
 
   Millis now() const { return now_; }
   LineEngine& engine() { return engine_; }

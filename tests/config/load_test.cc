@@ -64,6 +64,19 @@ lines:
   EXPECT_EQ(parse_ok(kMinimal).lines.at(0).settings.register_retry, engine::RegisterRetry{});
 }
 
+TEST(Config, FailbackModeIsTimerByDefaultOrOneOfThePhones) {
+  using Mode = engine::FailbackSettings::Mode;
+  EXPECT_EQ(parse_ok(kMinimal).lines.at(0).settings.failback.mode, Mode::kTimer);
+  Config config = parse_ok(R"(
+defaults: {failback: {mode: new_requests}}
+lines:
+  - {name: a, user: "1", servers: [{address: 192.0.2.10}]}
+  - {name: b, user: "2", failback: {mode: dns_ttl}, servers: [{address: 192.0.2.10}]}
+)");
+  EXPECT_EQ(config.lines.at(0).settings.failback.mode, Mode::kNewRequests);
+  EXPECT_EQ(config.lines.at(1).settings.failback.mode, Mode::kDnsTtl);
+}
+
 TEST(Config, EveryKeyHasTheDefaultOfTheSpecification) {
   Config config = parse_ok(kMinimal);
   EXPECT_EQ(config.metrics.listen, "127.0.0.1:9730");
