@@ -124,9 +124,10 @@ TEST(EndpointPagesTest, APageSourceAnswersItsPathsWithTheirQuery) {
   std::vector<std::string> asked;
   auto endpoint = MetricsEndpoint::start(
       "127.0.0.1:0", recorder, error,
-      [&asked](std::string_view path,
-               std::string_view query) -> std::optional<MetricsEndpoint::PageReply> {
-        asked.push_back(std::string(path) + "?" + std::string(query));
+      [&asked](const MetricsEndpoint::PageRequest& request)
+          -> std::optional<MetricsEndpoint::PageReply> {
+        std::string_view path = request.path;
+        asked.push_back(std::string(path) + "?" + std::string(request.query));
         if (path != "/" && path != "/api/v1/lines") return std::nullopt;
         return MetricsEndpoint::PageReply{200, "application/json", "{\"query\":1}"};
       });
