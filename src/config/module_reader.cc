@@ -36,6 +36,12 @@ ProbeModule read_module(YamlReader& r, const YamlNode& node, const SecretSources
       {"domain", r.into_string(module.domain, "domain")},
       {"transport", [&](const YamlNode& v) { read_transport(r, v, module.transport); }},
       {"timeout", r.into_positive_duration(module.timeout, "timeout")},
+      {"tls",
+       [&](const YamlNode& v) {
+         r.read_map(v, "tls",
+                    {{"verify", r.into_bool(module.tls_verify, "verify")},
+                     {"ca_file", r.into_string(module.tls_ca_file, "ca_file")}});
+       }},
   };
   PasswordReader passwords(r, secrets, module.password);
   passwords.add_handlers(handlers);

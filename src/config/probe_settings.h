@@ -21,6 +21,9 @@ struct ProbeModule {
   std::string domain{};                              // From/To domain; empty: the target's host
   std::optional<engine::Transport> transport{};      // nullopt: the target's own
   engine::Millis timeout{5000};                      // capped by the scrape's timeout
+  // TLS targets: as a line's tls.verify and tls.ca_file.
+  bool tls_verify = true;
+  std::string tls_ca_file{};  // empty: the system CA store
 };
 
 /// The module a scrape without `module` uses, OPTIONS with the defaults,

@@ -55,10 +55,12 @@ std::string probe_metrics(const ProbeReport& report) {
     gauge(out, "probe_sip_unavailable_reason",
           "Why the server was found unavailable (1 on the reason)", "1",
           "{reason=\"" + *reason + "\"}");
-  // TLS targets: probe_ssl_earliest_cert_expiry (the earliest notAfter of
-  // the chain the server presented, Unix seconds) goes here, from
-  // tls::read_chain_dates() run for report.result->sent_to when its
-  // transport is TLS.
+  if (report.earliest_cert_expiry) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%.0f", *report.earliest_cert_expiry);
+    gauge(out, "probe_ssl_earliest_cert_expiry",
+          "The earliest notAfter of the TLS server's certificate chain, Unix seconds", value);
+  }
   return out;
 }
 

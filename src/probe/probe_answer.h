@@ -18,12 +18,15 @@ struct ProbeReport {
   engine::Millis budget{};              // what the probe was given
   double duration_seconds = 0;          // from the scrape's arrival to the answer
   std::optional<ProbeResult> result{};  // nullopt: no answer from the loop in time
+  /// A TLS target's earliest certificate notAfter (Unix seconds), when read.
+  std::optional<double> earliest_cert_expiry{};
 };
 
 /// probe_success (a 2xx), probe_duration_seconds, probe_sip_available (the
 /// server answered: spec.md §2), probe_sip_status_code (0 when none),
 /// probe_sip_round_trip_seconds (when a response came) and
-/// probe_sip_unavailable_reason{reason} (only when unavailable).
+/// probe_sip_unavailable_reason{reason} (only when unavailable), and
+/// probe_ssl_earliest_cert_expiry when the report has one.
 std::string probe_metrics(const ProbeReport& report);
 
 /// The probe's steps in words, then the metrics: what &debug=true shows.

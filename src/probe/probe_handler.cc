@@ -132,7 +132,8 @@ Reply ProbeHandler::answer(std::string_view query, std::optional<std::string_vie
   ProbeSpec spec{.uri = asked.uri,
                  .user = module.method == engine::Method::kRegister ? module.user : "",
                  .domain = module.domain,
-                 .timeout = asked.budget};
+                 .timeout = asked.budget,
+                 .tls = {module.tls_verify, module.tls_ca_file}};
   if (!module.password.empty()) spec.password = module.password.reveal();
   std::string error;
   std::optional<sip::OutgoingRequest> request = build_request(spec, error);
@@ -141,6 +142,12 @@ Reply ProbeHandler::answer(std::string_view query, std::optional<std::string_vie
   ProbeReport report{asked.module_name, asked.uri, engine::to_string(request->method),
                      asked.budget};
   report.result = run(asked, *request);
+  // TLS EXPIRY HOOK: for a TLS target that answered (report.result and
+  // report.result->sent_to.transport == kTls), read the chain here, on this
+  // HTTP thread, with what is left of asked.budget, and set
+  // report.earliest_cert_expiry; probe_metrics() then adds
+  // probe_ssl_earliest_cert_expiry. Address: report.result->finding.address
+  // when the adapter resolved a name, else sent_to.host; SNI: sent_to.host.
   {
     std::lock_guard lock(mutex_);
     if (closed_ && !report.result) return refusal(503, "sipsentry is stopping");

@@ -23,7 +23,8 @@ TEST(ProbeModules, AreReadWithTheirDefaults) {
 modules:
   sip_options: {}
   sip_register: {method: REGISTER, user: "1001", password_env: PROBE_PASSWORD,
-                 domain: pbx.example.com, transport: tcp, timeout: 3s}
+                 domain: pbx.example.com, transport: tcp, timeout: 3s,
+                 tls: {verify: false, ca_file: /etc/ssl/pbx.pem}}
 )",
                            env);
   ASSERT_TRUE(result.config) << result.errors.front().to_string();
@@ -41,6 +42,9 @@ modules:
   EXPECT_EQ(reg.domain, "pbx.example.com");
   EXPECT_EQ(reg.transport, engine::Transport::kTcp);
   EXPECT_EQ(reg.timeout, engine::Millis(3000));
+  EXPECT_FALSE(reg.tls_verify);
+  EXPECT_EQ(reg.tls_ca_file, "/etc/ssl/pbx.pem");
+  EXPECT_TRUE(options.tls_verify);
 }
 
 TEST(ProbeModules, WithoutTheSectionsNoModuleAndLoopbackOnly) {
@@ -65,13 +69,29 @@ TEST(ProbeModules, AllowedTargetsReplaceTheDefault) {
 
 TEST(ProbeModules, AnUnsetPasswordIsAWarningForValidate) {
   testing::FakeEnvironment env;
-  LoadResult result =
-      parse_config(std::string("modules: {r: {method: REGISTER, user: u, password_env: NOPE}}\n") +
-                       kLines,
-                   "probe.yaml", env, ".", SecretPolicy::kOptional);
+  LoadResult result = parse_config(
+      std::string("modules: {r: {method: REGISTER, user: u, password_env: NOPE}}\n") + kLines,
+      "probe.yaml", env, ".", SecretPolicy::kOptional);
   ASSERT_TRUE(result.config);
   ASSERT_EQ(result.warnings.size(), 1u);
   EXPECT_EQ(result.warnings[0].message, "'password_env': environment variable 'NOPE' is not set");
+}
+
+// config/probe.yaml, the README's example, stays a good file.
+TEST(ProbeModules, TheExampleFileLoads) {
+  testing::FakeEnvironment env;
+  env.variables["PROBE_SIP_PASSWORD"] = "s3cret";
+  env.variables["RECEPTION_SIP_PASSWORD"] = "x";
+  LoadResult result = load_config_file(SIPSENTRY_PROBE_EXAMPLE, env);
+  ASSERT_TRUE(result.config) << result.errors.front().to_string();
+  EXPECT_TRUE(result.warnings.empty());
+  const auto& modules = result.config->modules;
+  EXPECT_EQ(modules.size(), 3u);
+  EXPECT_EQ(modules.at("sip_register").password.reveal(), "s3cret");
+  EXPECT_EQ(modules.at("sip_tcp").transport, engine::Transport::kTcp);
+  EXPECT_TRUE(result.config->probe.allowed_targets.allows("192.0.2.44"));
+  EXPECT_TRUE(result.config->probe.allowed_targets.allows("pbx-b.example.com"));
+  EXPECT_FALSE(result.config->probe.allowed_targets.allows("pbx-a.example.com"));
 }
 
 }  // namespace
