@@ -6,7 +6,9 @@
 # answer passes promtool's lint; a target outside probe.allowed_targets is
 # refused with 403 and the registrar receives nothing; a REGISTER module's
 # credentials (password_env) get a 200; and the scrape's timeout header
-# bounds a probe of a silent server, while /metrics answers meanwhile.
+# bounds a probe of a silent server, while /metrics answers meanwhile; a
+# module's CA file verifies a TLS target; more than 32 probes at once are
+# 503; and a daemon stopped with probes waiting still stops within 2 s.
 # Usage: probe_endpoint_test.sh SIPSENTRY
 set -u
 sipsentry=$1
@@ -14,6 +16,7 @@ sipsentry=$1
 queries="$(dirname "$0")/prometheus_queries.py"
 
 port=$(free_port)
+tls_port=$(free_port)
 closed=$(free_port)
 silent=$(free_port)
 metrics_port=$(free_port)
@@ -21,7 +24,7 @@ prometheus_port=$(free_port)
 base="http://127.0.0.1:$metrics_port"
 prometheus="http://127.0.0.1:$prometheus_port"
 log="$work/registrar/log"
-start_kamailio registrar "$port" "s3cret" || exit 1
+start_kamailio registrar "$port" "s3cret" "$tls_port" || exit 1
 
 # A silent UDP server: it reads every request and answers none.
 python3 -c '
@@ -43,6 +46,7 @@ modules:
   sip_register: {method: REGISTER, user: "1001", password_env: PROBE_PASSWORD}
   patient: {timeout: 30s}
   sip_tcp: {transport: tcp}
+  sip_tls: {tls: {ca_file: "$work/tls/ca.pem"}}
 probe:
   allowed_targets: [127.0.0.0/8, "::1"]
 lines:
@@ -178,9 +182,52 @@ expect_exit "answered after the 1.5 s budget and before the scrape's 2 s timeout
 [ "$metrics_ms" -lt 500 ]
 expect_exit "/metrics is not kept waiting by a probe" 0 $?
 
+# TLS: the module's CA file verifies the registrar's certificate; without
+# it (the default module: the system store) the handshake fails as tls.
+expect_exit "a TLS probe answers" 200 "$(probe "target=sips:127.0.0.1:$tls_port&module=sip_tls")"
+expect_output "the TLS probe succeeded with the module's CA" "$work/body" "^probe_success 1$"
+expect_exit "a TLS probe without the CA answers" 200 "$(probe "target=sips:127.0.0.1:$tls_port")"
+expect_output "without the CA it is tls" "$work/body" '^probe_sip_unavailable_reason\{reason="tls"\} 1$'
+
+# 34 probes of the silent server at once: 32 run, 2 are refused with 503.
+curls=""
+for n in $(seq 1 34); do
+  curl -s -o /dev/null -w '%{http_code}\n' -H "X-Prometheus-Scrape-Timeout-Seconds: 3" \
+    "$base/probe?target=sip:127.0.0.1:$silent" >"$work/many.$n" &
+  curls="$curls $!"
+done
+# shellcheck disable=SC2086 # a list of pids
+wait $curls
+cat "$work"/many.* >"$work/many"
+expect_exit "32 of 34 probes at once run" 32 "$(grep -c '^200$' "$work/many")"
+expect_exit "2 of 34 probes at once are 503" 2 "$(grep -c '^503$' "$work/many")"
+
 expect_absent "the password appears in no answer or log" "s3cret" "$work/body" "$work/debug" \
   "$work/sipsentry.log"
 grep -q "line=reception" "$work/sipsentry.log" && ! grep -q "line=reception .*unregistered" "$work/sipsentry.log"
 expect_exit "the daemon's line stayed registered" 0 $?
+
+# SIGTERM while a scrape waits for a probe (9.5 s without the header): the
+# daemon stops within 2 s, and the scrape ends with it: answered 503, or,
+# when civetweb's stop wins the race with that answer, closed unanswered.
+probe "target=sip:127.0.0.1:$silent&module=patient" >"$work/stopping_status" &
+waiting=$!
+sleep 0.5
+daemon_pid=$(pgrep -f "sipsentry run -c $work/sipsentry.yaml")
+started=$(date +%s%N)
+kill -TERM "$daemon_pid"
+wait_gone 40 "$daemon_pid"
+stop_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+wait "$waiting"
+scrape_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+echo "the daemon stopped in $stop_ms ms with a probe waiting, the scrape ended after $scrape_ms ms"
+[ "$stop_ms" -lt 2000 ]
+expect_exit "the daemon stops within 2 s with a probe waiting" 0 $?
+[ "$scrape_ms" -lt 2000 ]
+expect_exit "the waiting scrape ends with the daemon" 0 $?
+grep -qE '^(503|000)$' "$work/stopping_status"
+expect_exit "the waiting scrape is 503 or closed ($(cat "$work/stopping_status"))" 0 $?
+expect_output "it stopped cleanly" "$work/sipsentry.log" "msg=stopped"
+
 [ "$failures" -eq 0 ] || { tail -n 20 "$work/sipsentry.log"; tail -n 5 "$work/prometheus.log"; }
 finish
