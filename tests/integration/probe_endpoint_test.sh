@@ -8,7 +8,8 @@
 # credentials (password_env) get a 200; and the scrape's timeout header
 # bounds a probe of a silent server, while /metrics answers meanwhile; a
 # module's CA file verifies a TLS target; more than 32 probes at once are
-# 503; and a daemon stopped with probes waiting still stops within 2 s.
+# 503; a reload brings new allowed targets and modules; and a daemon
+# stopped with a probe waiting still stops within 2 s.
 # Usage: probe_endpoint_test.sh SIPSENTRY
 set -u
 sipsentry=$1
@@ -207,13 +208,27 @@ expect_absent "the password appears in no answer or log" "s3cret" "$work/body" "
 grep -q "line=reception" "$work/sipsentry.log" && ! grep -q "line=reception .*unregistered" "$work/sipsentry.log"
 expect_exit "the daemon's line stayed registered" 0 $?
 
+# A reload (SIGHUP) brings new allowed targets and modules: 127.0.0.2 was
+# in 127.0.0.0/8 and is not in 127.0.0.1 alone, and the dropped module is
+# unknown.
+expect_exit "before the reload 127.0.0.2 is allowed" 200 "$(probe "target=sip:127.0.0.2:$closed")"
+daemon_pid=$(pgrep -f "sipsentry run -c $work/sipsentry.yaml")
+sed -e 's|allowed_targets: .*|allowed_targets: [127.0.0.1]|' -e '/sip_tcp:/d' "$work/sipsentry.yaml" \
+  >"$work/reloaded.yaml"
+cp "$work/reloaded.yaml" "$work/sipsentry.yaml"
+kill -HUP "$daemon_pid"
+wait_for "$work/sipsentry.log" "msg=\"?reloaded" 5
+expect_exit "the daemon reloads" 0 $?
+expect_exit "after the reload 127.0.0.2 is refused" 403 "$(probe "target=sip:127.0.0.2:$closed")"
+expect_exit "after the reload the dropped module is unknown" 400 \
+  "$(probe "target=sip:127.0.0.1:$port&module=sip_tcp")"
+
 # SIGTERM while a scrape waits for a probe (9.5 s without the header): the
 # daemon stops within 2 s, and the scrape ends with it: answered 503, or,
 # when civetweb's stop wins the race with that answer, closed unanswered.
 probe "target=sip:127.0.0.1:$silent&module=patient" >"$work/stopping_status" &
 waiting=$!
 sleep 0.5
-daemon_pid=$(pgrep -f "sipsentry run -c $work/sipsentry.yaml")
 started=$(date +%s%N)
 kill -TERM "$daemon_pid"
 wait_gone 40 "$daemon_pid"
