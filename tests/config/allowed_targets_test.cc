@@ -16,8 +16,8 @@ AllowedTargets of(std::initializer_list<std::string_view> entries) {
 
 TEST(AllowedTargets, TheDefaultIsLoopbackOnly) {
   AllowedTargets loopback = AllowedTargets::loopback();
-  for (std::string_view host : {"127.0.0.1", "127.255.0.9", "::1", "[::1]", "localhost",
-                                "LOCALHOST", "localhost."})
+  for (std::string_view host :
+       {"127.0.0.1", "127.255.0.9", "::1", "[::1]", "localhost", "LOCALHOST", "localhost."})
     EXPECT_TRUE(loopback.allows(host)) << host;
   for (std::string_view host : {"128.0.0.1", "10.0.0.1", "192.0.2.10", "::2", "[::ffff:127.0.0.1]",
                                 "localhost.example.com", "pbx.example.com", "", "127.1"})
