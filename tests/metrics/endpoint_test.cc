@@ -145,6 +145,27 @@ TEST(EndpointPagesTest, APageSourceAnswersItsPathsWithTheirQuery) {
             (std::vector<std::string>{"/api/v1/lines?state=registered", "/?", "/api/v1/nothing?"}));
 }
 
+// /probe reads the scrape's timeout from a request header: a PageSource can
+// look up any header, by a name in any case, and learns when one is absent.
+TEST(EndpointPagesTest, APageSourceReadsTheRequestsHeaders) {
+  MetricsRecorder recorder;
+  std::string error;
+  auto endpoint = MetricsEndpoint::start(
+      "127.0.0.1:0", recorder, error,
+      [](const MetricsEndpoint::PageRequest& request) -> std::optional<MetricsEndpoint::PageReply> {
+        std::optional<std::string_view> timeout =
+            request.header("x-prometheus-scrape-timeout-seconds");
+        return MetricsEndpoint::PageReply{200, "text/plain",
+                                          timeout ? std::string(*timeout) : "none"};
+      });
+  ASSERT_TRUE(endpoint) << error;
+  EXPECT_EQ(http_request(endpoint->port(), "GET", "/probe",
+                         "X-Prometheus-Scrape-Timeout-Seconds: 2.5\r\n")
+                .body,
+            "2.5");
+  EXPECT_EQ(http_get(endpoint->port(), "/probe").body, "none");
+}
+
 /// The signals blocked in thread `tid` of this process, from /proc.
 sigset_t blocked_in(const std::string& tid) {
   std::ifstream status("/proc/self/task/" + tid + "/status");
