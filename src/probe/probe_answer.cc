@@ -5,14 +5,18 @@
 namespace sipsentry::probe {
 namespace {
 
+/// Seconds to the microsecond (the scrape's duration, from a steady clock).
 std::string seconds(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.6f", value);
   return text;
 }
 
+/// Seconds to the millisecond, the resolution of the engine's times.
 std::string seconds(engine::Millis duration) {
-  return seconds(static_cast<double>(duration.count()) / 1000.0);
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", static_cast<double>(duration.count()) / 1000.0);
+  return text;
 }
 
 void gauge(std::string& out, const char* name, const char* help, const std::string& value,

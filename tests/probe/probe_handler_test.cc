@@ -99,7 +99,7 @@ TEST(ProbeAnswer, AnAnsweringServer) {
   EXPECT_TRUE(has_line(text, "probe_duration_seconds 0.012500")) << text;
   EXPECT_TRUE(has_line(text, "probe_sip_available 1")) << text;
   EXPECT_TRUE(has_line(text, "probe_sip_status_code 200")) << text;
-  EXPECT_TRUE(has_line(text, "probe_sip_round_trip_seconds 0.003000")) << text;
+  EXPECT_TRUE(has_line(text, "probe_sip_round_trip_seconds 0.003")) << text;
   EXPECT_EQ(text.find("probe_sip_unavailable_reason"), std::string::npos) << text;
   EXPECT_EQ(text.find("probe_ssl_earliest_cert_expiry"), std::string::npos) << text;
   report.earliest_cert_expiry = 1798761600;
