@@ -10,8 +10,8 @@
 #include "cli/resolve_now.h"
 #include "cli/sip_log.h"
 #include "config/duration.h"
-#include "engine/budget.h"
 #include "engine/outcome.h"
+#include "probe/one_probe.h"
 #include "sip/sip_agent.h"
 
 namespace sipsentry::cli {
@@ -38,47 +38,12 @@ std::vector<std::string> default_bind(const std::string& host) {
   return {"0.0.0.0:0", "[::]:0"};
 }
 
-/// What the probe found, as operators and scripts read it.
-struct Finding {
-  engine::Verdict verdict;
-  std::string outcome;  // "2xx" … or a reason label
-  int status = 0;
-  std::string phrase;
-  engine::Millis round_trip{};
-  std::string address{};  // where a name was sent to; empty: not resolved by the adapter
-};
-
-Finding judge(const sip::RequestReport& report) {
-  engine::Verdict verdict = engine::classify(report.outcome, {500, 503});
-  return {verdict,
-          engine::outcome_label(verdict, report.outcome.status),
-          report.outcome.status,
-          report.phrase,
-          report.round_trip,
-          report.address};
-}
-
-/// How the probe's target came from an RFC 3263 lookup (a name without a
-/// port and without maddr): the record set and the target it chose.
-struct SrvRoute {
-  resolve::Resolution resolution;
-  std::vector<resolve::ServiceTarget> targets{};  // in the order RFC 3263 tries them
-};
-
-/// No final answer within the budget: over TCP/TLS, with or without a connection.
-Finding no_answer(bool stream, bool connected, engine::Millis waited) {
-  engine::Reason reason{stream && !connected ? engine::Reason::Kind::kTcpTimeout
-                                             : engine::Reason::Kind::kTimeout};
-  return {{engine::Verdict::Kind::kUnavailable, reason}, reason.label(), 0, "no answer", waited};
-}
-
-bool local_error(const engine::Verdict& verdict) {
-  return verdict.reason.kind == engine::Reason::Kind::kLocal;
-}
+using probe::Finding;
+using probe::SrvRoute;
 
 int exit_code_of(const engine::Verdict& verdict) {
   if (verdict.kind == engine::Verdict::Kind::kSuccess) return kExitOk;
-  if (local_error(verdict)) return kExitLocalError;
+  if (verdict.reason.kind == engine::Reason::Kind::kLocal) return kExitLocalError;
   if (verdict.kind == engine::Verdict::Kind::kUnavailable) return kExitCritical;
   return kExitWarning;
 }
@@ -97,19 +62,21 @@ nlohmann::json target_json(const sip::Target& target, const Finding& finding) {
           {"address", finding.address}};
 }
 
-void print(const ProbeOptions& options, const sip::OutgoingRequest& request,
-           const std::optional<SrvRoute>& route, const Finding& finding) {
-  const char* method = engine::to_string(request.method);
-  bool available = finding.verdict.kind != engine::Verdict::Kind::kUnavailable;
+void print(const ProbeOptions& options, engine::Method request_method,
+           const probe::ProbeResult& result) {
+  const char* method = engine::to_string(request_method);
+  const Finding& finding = result.finding;
+  const std::optional<SrvRoute>& route = result.route;
+  bool available = finding.available();
   if (options.format == "json") {
     nlohmann::json out = {{"uri", options.uri},
                           {"method", method},
-                          {"transport", engine::to_string(request.target.transport)},
-                          {"target", target_json(request.target, finding)},
+                          {"transport", engine::to_string(result.sent_to.transport)},
+                          {"target", target_json(result.sent_to, finding)},
                           {"resolved_by_srv", route.has_value()},
                           {"srv_targets", route ? route->targets.size() : 0},
                           {"available", available},
-                          {"local_error", local_error(finding.verdict)},
+                          {"local_error", finding.local_error()},
                           {"outcome", finding.outcome},
                           {"status", finding.status},
                           {"phrase", finding.phrase},
@@ -118,7 +85,7 @@ void print(const ProbeOptions& options, const sip::OutgoingRequest& request,
     return;
   }
   std::cout << method << " " << options.uri << ": ";
-  if (local_error(finding.verdict))
+  if (finding.local_error())
     std::cout << "not sent, local error (" << finding.phrase << ")";
   else if (!available)
     std::cout << "unavailable (" << finding.outcome << ")";
@@ -131,107 +98,34 @@ void print(const ProbeOptions& options, const sip::OutgoingRequest& request,
     return;
   }
   std::cout << "  resolved by DNS SRV/NAPTR (RFC 3263): sent to "
-            << describe_sent_to(request.target, finding) << ", the first of "
+            << describe_sent_to(result.sent_to, finding) << ", the first of "
             << route->targets.size() << (route->targets.size() == 1 ? " target" : " targets")
             << "\n";
 }
 
-/// The request's budget and its planned sends (RFC 3261's retransmissions
-/// with the default T1/T2) inside it.
-void set_budget(sip::OutgoingRequest& request, engine::Millis budget) {
-  request.budget = budget;
-  request.sends = engine::send_offsets(request.timers, request.budget, request.target.transport,
-                                       request.method);
-}
-
-/// OPTIONS, or with --user a REGISTER that answers one digest challenge.
-bool add_credentials(const ProbeOptions& options, sip::OutgoingRequest& request,
-                     std::string& error) {
-  if (options.user.empty()) return true;
-  const char* password =
-      options.password_env.empty() ? nullptr : std::getenv(options.password_env.c_str());
-  if (!options.password_env.empty() && !password) {
-    error = "--password-env: environment variable '" + options.password_env + "' is not set";
-    return false;
-  }
-  request.method = engine::Method::kRegister;
-  request.user = options.user;
-  request.expires = engine::Millis(60'000);
-  if (password) request.credentials = sip::Credentials{options.user, password};
-  request.answer_challenge = true;
-  return true;
-}
-
+/// The probe's request, or nullopt with `error` (a bad URI, timeout or
+/// password variable, in that order).
 std::optional<sip::OutgoingRequest> build_request(const ProbeOptions& options, std::string& error) {
-  auto target = sip::parse_target(options.uri, error);
-  if (!target) return std::nullopt;
+  if (!sip::parse_target(options.uri, error)) return std::nullopt;
   auto timeout = config::parse_duration(options.timeout);
   if (auto* message = std::get_if<std::string>(&timeout)) {
     error = "--timeout: " + *message;
     return std::nullopt;
   }
-  sip::OutgoingRequest request{.target = *target, .domain = options.domain};
-  request.tls = {!options.insecure, options.ca_file};
-  if (!add_credentials(options, request, error)) return std::nullopt;
-  // RFC 3261's retransmissions (default T1/T2) inside the timeout.
-  set_budget(request, std::get<engine::Millis>(timeout));
-  return request;
-}
-
-/// The server the URI names, for RFC 3263: nullopt unless it is resolved
-/// by NAPTR and SRV (a name without a port, and no maddr).
-std::optional<resolve::ServerName> srv_server(const std::string& uri) {
-  std::string error;
-  auto written = sip::parse_uri_server(uri, error);
-  if (!written || written->maddr) return std::nullopt;
-  resolve::ServerName server{.host = written->target.host};
-  if (written->port_given) server.port = written->target.port;
-  if (written->transport_given) server.transport = written->target.transport;
-  if (!resolve::uses_service_records(server)) return std::nullopt;
-  return server;
-}
-
-/// Resolves the URI's name by RFC 3263 within the first part of the budget
-/// (at most the directory's lookup deadline, 9/10 of the budget), and aims
-/// the request at the first target with what is left of its budget.
-/// No target: the lookup failed or gave none, and `failure` says why.
-SrvRoute route_by_srv(sip::SipAgent& agent, const resolve::ServerName& server,
-                      sip::OutgoingRequest& request, Finding& failure) {
-  engine::Millis started = agent.now();
-  engine::Millis deadline = std::min(resolve::kLookupDeadline, request.budget * 9 / 10);
-  SrvRoute route{resolve_now(agent, {server}, deadline).front()};
-  engine::Millis spent = agent.now() - started;
-  if (!route.resolution.failed)
-    route.targets = resolve::targets_of(server, route.resolution, resolve::system_draw());
-  if (route.targets.empty()) {
-    std::string why = route.resolution.failed ? route.resolution.error
-                                              : "its SRV records say the service is not available";
-    failure = judge({.outcome = engine::Outcome::failure(engine::TransportError::kDns),
-                     .phrase = "cannot resolve " + server.host + ": " + why,
-                     .round_trip = spent});
-    return route;
+  probe::ProbeSpec spec{.uri = options.uri,
+                        .user = options.user,
+                        .domain = options.domain,
+                        .timeout = std::get<engine::Millis>(timeout),
+                        .tls = {!options.insecure, options.ca_file}};
+  if (!options.user.empty() && !options.password_env.empty()) {
+    const char* password = std::getenv(options.password_env.c_str());
+    if (!password) {
+      error = "--password-env: environment variable '" + options.password_env + "' is not set";
+      return std::nullopt;
+    }
+    spec.password = password;
   }
-  const resolve::ServiceTarget& first = route.targets.front();
-  request.target = {first.host, first.port, first.transport};
-  set_budget(request, std::max(request.budget - spent, engine::Millis(1)));
-  return route;
-}
-
-/// Sends the request and waits for its final answer, or for the budget.
-Finding probe(sip::SipAgent& agent, const sip::OutgoingRequest& request) {
-  std::optional<Finding> finding;
-  bool connected = false;
-  agent.send(request, [&](const sip::RequestReport& report) {
-    if (report.kind == sip::RequestReport::Kind::kConnected) connected = true;
-    if (report.kind == sip::RequestReport::Kind::kFinal) finding = judge(report);
-  });
-  engine::Millis started = agent.now();
-  bool expired = false;
-  agent.start_timer(request.budget, [&expired] { expired = true; });
-  agent.run_until([&] { return finding || expired; });
-  if (finding) return *finding;
-  bool stream = request.target.transport != engine::Transport::kUdp;
-  return no_answer(stream, connected, agent.now() - started);
+  return probe::build_request(spec, error);
 }
 
 int run_probe(const ProbeOptions& options) {
@@ -249,18 +143,12 @@ int run_probe(const ProbeOptions& options) {
     std::cerr << "sipsentry probe: " << error << "\n";
     return kExitUsage;
   }
-  std::optional<SrvRoute> route;
-  if (auto server = srv_server(options.uri)) {
-    Finding failure;
-    route = route_by_srv(*agent, *server, *request, failure);
-    if (route->targets.empty()) {
-      print(options, *request, route, failure);
-      return exit_code_of(failure.verdict);
-    }
-  }
-  Finding finding = probe(*agent, *request);
-  print(options, *request, route, finding);
-  return exit_code_of(finding.verdict);
+  std::optional<probe::ProbeResult> result;
+  auto one = probe::OneProbe::start(*agent, options.uri, *request,
+                                    [&result](const probe::ProbeResult& got) { result = got; });
+  agent->run_until([&result] { return result.has_value(); });
+  print(options, request->method, *result);
+  return exit_code_of(result->finding.verdict);
 }
 
 }  // namespace

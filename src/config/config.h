@@ -1,8 +1,10 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
+#include "config/probe_settings.h"
 #include "config/secret.h"
 #include "engine/line_settings.h"
 #include "resolve/rfc3263.h"
@@ -64,6 +66,8 @@ struct Config {
   StartupSettings startup;
   std::vector<LineConfig> lines;
   std::string source_path;
+  std::map<std::string, ProbeModule> modules;  // /probe's, by name
+  ProbeSettings probe;
 };
 
 }  // namespace sipsentry::config

@@ -10,6 +10,7 @@
 
 #include "config/host_port.h"
 #include "config/line_reader.h"
+#include "config/module_reader.h"
 #include "config/yaml_reader.h"
 
 namespace sipsentry::config {
@@ -142,6 +143,8 @@ void read_document(YamlReader& r, const YamlNode& root, const SecretSources& sec
                               }},
                              {"jitter", r.into_duration(config.startup.jitter, "jitter")}});
                }},
+              {"modules", [&](const YamlNode& v) { read_modules(r, v, secrets, config.modules); }},
+              {"probe", [&](const YamlNode& v) { read_probe(r, v, config.probe); }},
               // Read later: defaults apply to every line, wherever they stand.
               {"defaults", [&](const YamlNode& v) { defaults_node = v; }},
               {"lines", [&](const YamlNode& v) { lines_node = v; }}});

@@ -24,7 +24,26 @@ std::chrono::system_clock::time_point wall_now() {
 
 /// Everything of `config` but its lines.
 config::Config without_lines(const config::Config& config) {
-  return {config.metrics, config.sip, config.log, config.startup, {}, config.source_path};
+  return {config.metrics,     config.sip,     config.log,  config.startup, {},
+          config.source_path, config.modules, config.probe};
+}
+
+/// The status page and JSON API, and /probe.
+metrics::MetricsEndpoint::PageSource page_source(const status::StatusBoard& board,
+                                                 probe::ProbeHandler& probes) {
+  using Reply = metrics::MetricsEndpoint::PageReply;
+  return [&board,
+          &probes](const metrics::MetricsEndpoint::PageRequest& request) -> std::optional<Reply> {
+    if (request.path == "/probe") {
+      probe::Reply reply =
+          probes.answer(request.query, request.header("X-Prometheus-Scrape-Timeout-Seconds"));
+      return Reply{reply.status, std::move(reply.content_type), std::move(reply.body)};
+    }
+    std::optional<status::Reply> reply =
+        status::answer(board, request.path, request.query, wall_now());
+    if (!reply) return std::nullopt;
+    return Reply{reply->status, std::move(reply->content_type), std::move(reply->body)};
+  };
 }
 
 }  // namespace
@@ -37,7 +56,12 @@ Service::Service(const config::Config& config, ServiceOptions options,
       log_(log_stream, EventLog::format_named(config.log.format),
            parse_log_level(config.log.level)) {}
 
-Service::~Service() = default;
+Service::~Service() {
+  // A service that never served (a failed start) still has its endpoint:
+  // its HTTP threads must be done before the handler and the agent go.
+  probes_.close();
+  endpoint_.reset();
+}
 
 std::unique_ptr<Service> Service::start(ServiceConfig loaded, ServiceOptions options,
                                         const config::Environment& environment,
@@ -46,15 +70,9 @@ std::unique_ptr<Service> Service::start(ServiceConfig loaded, ServiceOptions opt
   std::unique_ptr<Service> service(
       new Service(config, std::move(options), environment, log_stream));
   Service& s = *service;
-  s.endpoint_ = metrics::MetricsEndpoint::start(
-      config.metrics.listen, s.recorder_, error,
-      [&board = s.status_board_](std::string_view path, std::string_view query)
-          -> std::optional<metrics::MetricsEndpoint::PageReply> {
-        std::optional<status::Reply> reply = status::answer(board, path, query, wall_now());
-        if (!reply) return std::nullopt;
-        return metrics::MetricsEndpoint::PageReply{reply->status, std::move(reply->content_type),
-                                                   std::move(reply->body)};
-      });
+  s.probes_.configure(config.modules, config.probe);
+  s.endpoint_ = metrics::MetricsEndpoint::start(config.metrics.listen, s.recorder_, error,
+                                                page_source(s.status_board_, s.probes_));
   if (!s.endpoint_) return nullptr;
   // Sofia's own diagnostics at debug level, warnings (TLS verification off) at warn.
   sip::AgentOptions sip_options{.bind = config.sip.bind};
@@ -63,6 +81,7 @@ std::unique_ptr<Service> Service::start(ServiceConfig loaded, ServiceOptions opt
   };
   s.agent_ = sip::SipAgent::create(sip_options, error);
   if (!s.agent_) return nullptr;
+  s.probes_.attach(*s.agent_);
   if (!s.options_.pidfile.empty()) {
     s.pidfile_ = Pidfile::create(s.options_.pidfile, error);
     if (!s.pidfile_) return nullptr;
@@ -127,6 +146,7 @@ void Service::reload() {
                  "still serving on the old addresses");
   log_.reconfigure(EventLog::format_named(fresh.log.format), parse_log_level(fresh.log.level));
   recorder_.set_per_line_histograms(fresh.metrics.per_line_histograms);
+  probes_.configure(fresh.modules, fresh.probe);
   ReloadPlan plan = monitor_->apply(fresh.lines, fresh.startup);
   certificates_->apply(fresh.lines);
   config_.metrics.per_line_histograms = fresh.metrics.per_line_histograms;
@@ -142,6 +162,7 @@ void Service::shut_down() {
   log_.message(LogLevel::kInfo, "stopping");
   certificates_->stop();
   endpoint_->set_ready(false);
+  probes_.close();  // scrapes waiting for a probe answer now: the loop is about to stop
   // civetweb takes a while to stop listening: let it, while the engines
   // send their un-REGISTERs.
   std::thread endpoint_stop([endpoint = std::move(endpoint_)]() mutable { endpoint.reset(); });

@@ -15,6 +15,7 @@
 #include "daemon/service_options.h"
 #include "metrics/metrics_endpoint.h"
 #include "metrics/metrics_recorder.h"
+#include "probe/probe_handler.h"
 #include "sip/sip_agent.h"
 #include "status/status_board.h"
 
@@ -66,6 +67,7 @@ class Service {
         return status::StatusBoard::Described{EventLog::level_name(level), std::move(text)};
       }};
   ObserverList observers_{{&log_, &metrics_observer_, &status_board_}};
+  probe::ProbeHandler probes_;  // /probe: its probes run on the agent's loop
   std::unique_ptr<metrics::MetricsEndpoint> endpoint_;
   std::unique_ptr<sip::SipAgent> agent_;
   std::unique_ptr<Monitor> monitor_;

@@ -29,8 +29,10 @@ constexpr const char* kTextType = "text/plain; charset=utf-8";
 constexpr const char* kHtmlType = "text/html; charset=utf-8";
 
 // Scrapes come from a Prometheus server, a health checker and now and then
-// a person: a few threads are plenty (civetweb's default is 50).
-constexpr const char* kThreads = "4";
+// a person: a few threads are plenty (civetweb's default is 50), beside the
+// ones /probe's scrapes hold while their probes run (at most 32 of them,
+// probe/probe_handler.h), so that /metrics is never kept waiting by them.
+constexpr const char* kThreads = "36";
 constexpr const char* kRequestTimeoutMs = "10000";
 
 bool valid_port(std::string_view port) {
@@ -207,7 +209,12 @@ int MetricsEndpoint::Impl::serve(mg_connection* connection) const {
                  : reply(connection, 503, kTextType, "not ready\n");
   if (pages) {
     std::string_view query = request->query_string ? request->query_string : "";
-    if (std::optional<PageReply> page = pages(uri, query))
+    auto header = [connection](const char* name) -> std::optional<std::string_view> {
+      const char* value = mg_get_header(connection, name);
+      if (!value) return std::nullopt;
+      return value;
+    };
+    if (std::optional<PageReply> page = pages({uri, query, header}))
       return reply(connection, page->status, page->content_type.c_str(), std::move(page->body));
   }
   if (uri == "/") return reply(connection, 200, kHtmlType, index_page());

@@ -32,11 +32,17 @@ class MetricsEndpoint {
     std::string content_type{};
     std::string body{};
   };
-  /// Answers a GET or HEAD of `path` (URL-decoded) with `query` (as sent,
-  /// without '?'), or nullopt for a path it does not serve. Called on the
-  /// HTTP threads, several at a time.
-  using PageSource =
-      std::function<std::optional<PageReply>(std::string_view path, std::string_view query)>;
+  /// What a PageSource is asked.
+  struct PageRequest {
+    std::string_view path;   // URL-decoded
+    std::string_view query;  // as sent, without '?'
+    /// The value of request header `name` (case-insensitive), if sent.
+    std::function<std::optional<std::string_view>(const char* name)> header;
+  };
+  /// Answers a GET or HEAD of a request, or nullopt for a path it does not
+  /// serve. Called on the HTTP threads, several at a time; it may take a
+  /// while (/probe waits for its probe), each thread serving one request.
+  using PageSource = std::function<std::optional<PageReply>(const PageRequest& request)>;
 
   /// Listens on `listen`, "HOST:PORT" with an IPv4 address or a host name
   /// (port 0: any free port), and serves `recorder`. Returns nullptr and

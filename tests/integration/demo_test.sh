@@ -51,6 +51,12 @@ expect_text "the API shows reception on pbx-b" "$demo_dir/reception.json" \
 curl -s http://127.0.0.1:9730/ >"$demo_dir/page.html"
 expect_text "the status page shows both lines on the backup" "$demo_dir/page.html" \
   '<span class="num">2</span> on backup'
+# /probe, as the README's walk-through: the stopped primary refuses, the backup answers.
+curl -s 'http://127.0.0.1:9730/probe?target=sip:127.0.0.1:5070' >"$demo_dir/probe_a"
+expect_text "/probe finds pbx-a unavailable (icmp)" "$demo_dir/probe_a" \
+  'probe_sip_unavailable_reason{reason="icmp"} 1'
+curl -s 'http://127.0.0.1:9730/probe?target=sip:127.0.0.1:5080' >"$demo_dir/probe_b"
+expect_text "/probe finds pbx-b answering" "$demo_dir/probe_b" 'probe_sip_status_code 200'
 
 packaging/demo.sh primary-up >"$demo_dir/up.out" 2>&1
 expect_exit "primary-up" 0 $?

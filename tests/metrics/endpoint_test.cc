@@ -124,9 +124,10 @@ TEST(EndpointPagesTest, APageSourceAnswersItsPathsWithTheirQuery) {
   std::vector<std::string> asked;
   auto endpoint = MetricsEndpoint::start(
       "127.0.0.1:0", recorder, error,
-      [&asked](std::string_view path,
-               std::string_view query) -> std::optional<MetricsEndpoint::PageReply> {
-        asked.push_back(std::string(path) + "?" + std::string(query));
+      [&asked](const MetricsEndpoint::PageRequest& request)
+          -> std::optional<MetricsEndpoint::PageReply> {
+        std::string_view path = request.path;
+        asked.push_back(std::string(path) + "?" + std::string(request.query));
         if (path != "/" && path != "/api/v1/lines") return std::nullopt;
         return MetricsEndpoint::PageReply{200, "application/json", "{\"query\":1}"};
       });
@@ -142,6 +143,27 @@ TEST(EndpointPagesTest, APageSourceAnswersItsPathsWithTheirQuery) {
   endpoint.reset();  // the HTTP threads are done with `asked`
   EXPECT_EQ(asked,
             (std::vector<std::string>{"/api/v1/lines?state=registered", "/?", "/api/v1/nothing?"}));
+}
+
+// /probe reads the scrape's timeout from a request header: a PageSource can
+// look up any header, by a name in any case, and learns when one is absent.
+TEST(EndpointPagesTest, APageSourceReadsTheRequestsHeaders) {
+  MetricsRecorder recorder;
+  std::string error;
+  auto endpoint = MetricsEndpoint::start(
+      "127.0.0.1:0", recorder, error,
+      [](const MetricsEndpoint::PageRequest& request) -> std::optional<MetricsEndpoint::PageReply> {
+        std::optional<std::string_view> timeout =
+            request.header("x-prometheus-scrape-timeout-seconds");
+        return MetricsEndpoint::PageReply{200, "text/plain",
+                                          timeout ? std::string(*timeout) : "none"};
+      });
+  ASSERT_TRUE(endpoint) << error;
+  EXPECT_EQ(http_request(endpoint->port(), "GET", "/probe",
+                         "X-Prometheus-Scrape-Timeout-Seconds: 2.5\r\n")
+                .body,
+            "2.5");
+  EXPECT_EQ(http_get(endpoint->port(), "/probe").body, "none");
 }
 
 /// The signals blocked in thread `tid` of this process, from /proc.

@@ -49,10 +49,11 @@ std::string HttpResponse::header(const std::string& name) const {
   return headers.substr(start, headers.find("\r\n", start) - start);
 }
 
-HttpResponse http_request(uint16_t port, const std::string& method, const std::string& path) {
+HttpResponse http_request(uint16_t port, const std::string& method, const std::string& path,
+                          const std::string& headers) {
   int fd = connect_loopback(port);
   if (fd < 0) return {};
-  std::string request = method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  std::string request = method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n" + headers + "\r\n";
   bool sent = write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size());
   std::string received = sent ? read_all(fd) : "";
   close(fd);

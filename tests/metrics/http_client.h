@@ -16,9 +16,10 @@ struct HttpResponse {
   std::string header(const std::string& name) const;
 };
 
-/// Sends `method` `path` to 127.0.0.1:`port` and waits up to 5 s for the
-/// response.
-HttpResponse http_request(uint16_t port, const std::string& method, const std::string& path);
+/// Sends `method` `path` to 127.0.0.1:`port`, with `headers` ("Name:
+/// value\r\n" each) after Host, and waits up to 5 s for the response.
+HttpResponse http_request(uint16_t port, const std::string& method, const std::string& path,
+                          const std::string& headers = "");
 
 inline HttpResponse http_get(uint16_t port, const std::string& path) {
   return http_request(port, "GET", path);
