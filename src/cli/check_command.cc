@@ -87,8 +87,8 @@ std::variant<std::optional<engine::Millis>, std::string> timeout_of(const CheckO
 }
 
 int run_check(const CheckOptions& options) {
-  config::LoadResult loaded =
-      config::load_config_file(options.config_path, config::process_environment());
+  config::LoadResult loaded = config::load_config_file(
+      options.config_path, config::process_environment(), config::SecretPolicy::kLines);
   if (!loaded.config) {
     print_load_errors(loaded);
     return unknown(options, "invalid configuration " + options.config_path + " (" +

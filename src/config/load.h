@@ -15,8 +15,10 @@ namespace sipsentry::config {
 /// password_file unreadable) stops the load. Only the commands that send
 /// passwords need them; a pipeline that validates or plans has none.
 enum class SecretPolicy {
-  kRequired,  // an error: run, check, a reload of run
-  kOptional,  // a warning, and the line's password is empty: validate, plan
+  kRequired,  // an error: run, a reload of run
+  kLines,     // an error for a line's, a warning for a probe module's: check,
+              // which never sends a module's (only run's /probe does)
+  kOptional,  // a warning, and the password is empty: validate, plan
 };
 
 /// A loaded configuration, or every mistake found in it.

@@ -43,7 +43,10 @@ ProbeModule read_module(YamlReader& r, const YamlNode& node, const SecretSources
                      {"ca_file", r.into_string(module.tls_ca_file, "ca_file")}});
        }},
   };
-  PasswordReader passwords(r, secrets, module.password);
+  // check loads the lines' passwords only: a module's is run's (/probe).
+  SecretSources own = secrets;
+  if (own.policy == SecretPolicy::kLines) own.policy = SecretPolicy::kOptional;
+  PasswordReader passwords(r, own, module.password);
   passwords.add_handlers(handlers);
   r.read_map(node, "modules", handlers);
   if (!node.IsMap()) return module;

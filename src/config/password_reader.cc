@@ -51,7 +51,7 @@ void PasswordReader::from_file(const YamlNode& value, const std::string& path) {
 /// The password is named but cannot be had here: where it is required it
 /// stops the load, elsewhere the operator is told it will be needed.
 void PasswordReader::unreadable(const YamlNode& value, std::string message) {
-  if (secrets_.policy == SecretPolicy::kRequired)
+  if (secrets_.policy != SecretPolicy::kOptional)
     r_.error(value, std::move(message));
   else
     r_.warning(value, std::move(message));

@@ -4,7 +4,9 @@
 #include <chrono>
 
 #include "probe/probe_answer.h"
+#include "resolve/rfc3263.h"
 #include "status/line_query.h"
+#include "tls/chain_reader.h"
 
 namespace sipsentry::probe {
 namespace {
@@ -63,6 +65,36 @@ class InFlight {
   std::atomic<int>& count_;
   int number_;
 };
+
+// A certificate read needs a connect and a handshake: with less time left
+// than this, the answer goes without it.
+constexpr std::chrono::milliseconds kShortestCertificateRead{100};
+
+/// probe_ssl_earliest_cert_expiry: the chain of a TLS target that answered,
+/// read on this HTTP thread in a handshake of our own (see src/tls), within
+/// what is left of the probe's time. Only at a numeric address: a blocking
+/// name lookup has no place on an HTTP thread, and the adapter's resolved
+/// address is at hand for a name.
+void read_certificate(ProbeReport& report, std::chrono::steady_clock::time_point deadline) {
+  if (!report.result) return;
+  const ProbeResult& result = *report.result;
+  if (result.sent_to.transport != engine::Transport::kTls || result.finding.status == 0) return;
+  auto bare = [](std::string host) {
+    return host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+  };
+  bool named = !resolve::is_ip_literal(result.sent_to.host);
+  std::string address = bare(named ? result.finding.address : result.sent_to.host);
+  if (address.empty()) return;
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left < kShortestCertificateRead) return;
+  std::string error;
+  std::optional<tls::ChainDates> dates = tls::read_chain_dates(
+      address, result.sent_to.port, named ? result.sent_to.host : "", left, error);
+  if (dates)
+    report.earliest_cert_expiry =
+        std::chrono::duration<double>(dates->earliest_not_after.time_since_epoch()).count();
+}
 
 }  // namespace
 
@@ -142,12 +174,7 @@ Reply ProbeHandler::answer(std::string_view query, std::optional<std::string_vie
   ProbeReport report{asked.module_name, asked.uri, engine::to_string(request->method),
                      asked.budget};
   report.result = run(asked, *request);
-  // TLS EXPIRY HOOK: for a TLS target that answered (report.result and
-  // report.result->sent_to.transport == kTls), read the chain here, on this
-  // HTTP thread, with what is left of asked.budget, and set
-  // report.earliest_cert_expiry; probe_metrics() then adds
-  // probe_ssl_earliest_cert_expiry. Address: report.result->finding.address
-  // when the adapter resolved a name, else sent_to.host; SNI: sent_to.host.
+  read_certificate(report, arrived + asked.budget);
   {
     std::lock_guard lock(mutex_);
     if (closed_ && !report.result) return refusal(503, "sipsentry is stopping");

@@ -51,8 +51,15 @@ bool is_ip_literal(std::string_view host) {
   return inet_pton(AF_INET, text.c_str(), address) == 1;
 }
 
+bool is_localhost_name(std::string_view host) {
+  std::string name(host);
+  if (name.ends_with('.')) name.pop_back();
+  std::ranges::transform(name, name.begin(), [](unsigned char c) { return std::tolower(c); });
+  return name == "localhost" || name.ends_with(".localhost");
+}
+
 bool uses_service_records(const ServerName& server) {
-  return !server.port && !is_ip_literal(server.host);
+  return !server.port && !is_ip_literal(server.host) && !is_localhost_name(server.host);
 }
 
 std::vector<ServiceName> service_names(const ServerName& server,

@@ -46,8 +46,15 @@ struct ServiceName {
 
 bool is_ip_literal(std::string_view host);
 
+/// "localhost" and names under it (RFC 6761 §6.3), in any case, with or
+/// without the final dot.
+bool is_localhost_name(std::string_view host);
+
 /// RFC 3263 §4: a configured port or an IP literal means no NAPTR and no
-/// SRV, only the host's addresses (or the literal) on that port.
+/// SRV, only the host's addresses (or the literal) on that port. Nor has a
+/// localhost name: RFC 6761 §6.3 keeps such names out of DNS, so
+/// `sip:localhost` is the loopback on the default port, never a query to
+/// the system's DNS servers for _sip._udp.localhost.
 bool uses_service_records(const ServerName& server);
 
 /// The SRV names to ask for, in the order their targets are preferred:

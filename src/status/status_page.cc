@@ -23,6 +23,7 @@ th{border-bottom:2px solid #888}
 tbody.line{border-top:1px solid #ccc}
 tr.server td{color:#555;font-size:90%}
 .num,.time{font-family:ui-monospace,monospace;font-variant-numeric:tabular-nums}
+.time{white-space:nowrap}
 .state{font-weight:bold;padding:0 6px;border-radius:3px;color:#fff}
 .rank0{background:#c62828}.rank1{background:#ef8f00}.rank2{background:#ef8f00}.rank3{background:#2e7d32}
 .down{color:#c62828;font-weight:bold}.up{color:#2e7d32}.amber{color:#b36b00;font-weight:bold}

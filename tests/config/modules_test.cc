@@ -77,6 +77,27 @@ TEST(ProbeModules, AnUnsetPasswordIsAWarningForValidate) {
   EXPECT_EQ(result.warnings[0].message, "'password_env': environment variable 'NOPE' is not set");
 }
 
+TEST(ProbeModules, CheckNeedsTheLinesPasswordsButNotTheModules) {
+  // check never sends a module's REGISTER (only run's /probe does): an
+  // unset module password is a warning for it, an unset line's an error.
+  testing::FakeEnvironment env;
+  std::string yaml =
+      "modules: {r: {method: REGISTER, user: u, password_env: NOPE}}\n"
+      "lines: [{name: a, user: '1', password_env: LINE, servers: [{address: "
+      "192.0.2.10}]}]\n";
+  LoadResult without_line = parse_config(yaml, "probe.yaml", env, ".", SecretPolicy::kLines);
+  ASSERT_EQ(without_line.errors.size(), 1u);
+  EXPECT_EQ(without_line.errors[0].message,
+            "'password_env': environment variable 'LINE' is not set");
+  env.variables["LINE"] = "s3cret";
+  LoadResult with_line = parse_config(yaml, "probe.yaml", env, ".", SecretPolicy::kLines);
+  ASSERT_TRUE(with_line.config);
+  ASSERT_EQ(with_line.warnings.size(), 1u);
+  EXPECT_EQ(with_line.warnings[0].message,
+            "'password_env': environment variable 'NOPE' is not set");
+  EXPECT_FALSE(parse_config(yaml, "probe.yaml", env, ".", SecretPolicy::kRequired).config);
+}
+
 // config/probe.yaml, the README's example, stays a good file.
 TEST(ProbeModules, TheExampleFileLoads) {
   testing::FakeEnvironment env;

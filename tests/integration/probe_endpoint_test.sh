@@ -187,8 +187,12 @@ expect_exit "/metrics is not kept waiting by a probe" 0 $?
 # it (the default module: the system store) the handshake fails as tls.
 expect_exit "a TLS probe answers" 200 "$(probe "target=sips:127.0.0.1:$tls_port&module=sip_tls")"
 expect_output "the TLS probe succeeded with the module's CA" "$work/body" "^probe_success 1$"
+not_after=$(date -u -d "$(openssl x509 -enddate -noout -in "$work/tls/server.pem" | cut -d= -f2)" +%s)
+expect_output "… with the chain's earliest notAfter, as openssl reads it" "$work/body" \
+  "^probe_ssl_earliest_cert_expiry $not_after$"
 expect_exit "a TLS probe without the CA answers" 200 "$(probe "target=sips:127.0.0.1:$tls_port")"
 expect_output "without the CA it is tls" "$work/body" '^probe_sip_unavailable_reason\{reason="tls"\} 1$'
+expect_absent "… and no certificate date, as no SIP answer came" "probe_ssl_earliest_cert_expiry" "$work/body"
 
 # 34 probes of the silent server at once: 32 run, 2 are refused with 503.
 curls=""

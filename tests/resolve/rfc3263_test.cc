@@ -27,6 +27,16 @@ TEST(Rfc3263, APortOrAnIpLiteralSkipsNaptrAndSrv) {
             (std::vector<ServiceTarget>{{"pbx.test", 5070, Transport::kUdp}}));
 }
 
+TEST(Rfc3263, ALocalhostNameNeverAsksDnsForNaptrOrSrv) {
+  // RFC 6761 §6.3: sip:localhost is the loopback on the default port.
+  for (const char* host : {"localhost", "LocalHost.", "pbx.localhost"})
+    EXPECT_FALSE(uses_service_records({.host = host})) << host;
+  EXPECT_TRUE(uses_service_records({.host = "localhost.example.com"}));
+  EXPECT_TRUE(uses_service_records({.host = "notlocalhost"}));
+  EXPECT_EQ(select_targets({.host = "localhost"}, {}, {}, first_draw(), 8),
+            (std::vector<ServiceTarget>{{"localhost", 5060, Transport::kUdp}}));
+}
+
 TEST(Rfc3263, NaptrRecordsOfAllowedTransportsInOrderThenPreference) {
   ServerName server{.host = "example.test", .allowed = {Transport::kUdp, Transport::kTcp}};
   auto names = service_names(server, {naptr(20, 10, "SIP+D2U", "_sip._udp.example.test"),
