@@ -4,7 +4,9 @@
 #
 #   packaging/demo.sh                 installs what is missing, builds, starts two
 #                                     Kamailio registrars (pbx-a on 127.0.0.1:5070,
-#                                     pbx-b on 127.0.0.1:5080) and runs
+#                                     TLS 5071; pbx-b on 127.0.0.1:5080, TLS 5081),
+#                                     with a throwaway certificate that expires
+#                                     in 10 days, and runs
 #                                     `sipsentry run -c config/demo.yaml` in the
 #                                     foreground; Ctrl-C stops everything
 #   packaging/demo.sh primary-down    (from a second terminal) stops pbx-a
@@ -19,6 +21,9 @@ cd "$(dirname "$0")/.."
 demo_dir=${SIPSENTRY_DEMO_DIR:-/tmp/sipsentry-demo}
 primary_port=5070
 backup_port=5080
+# TLS on the next port of each.
+primary_tls_port=5071
+backup_tls_port=5081
 # A demo password, known to the demo's servers and handed to sipsentry
 # through the environment, never on a command line.
 export DEMO_SIP_PASSWORD=demo-only-password
@@ -27,17 +32,38 @@ modules_dir() {
   dirname "$(find /usr/lib -name registrar.so -path '*kamailio*' | head -n 1)"
 }
 
-# start_server NAME PORT: a registrar in the background, its pid in $demo_dir/NAME.pid.
+# make_certificate: a throwaway CA and a certificate for 127.0.0.1 that it
+# signed, valid for 10 days from now, so that the status page, the metric
+# and `check` show a certificate that expires soon. Made anew each run.
+make_certificate() {
+  tls="$demo_dir/tls"
+  mkdir -p "$tls"
+  printf 'subjectAltName=IP:127.0.0.1\n' >"$tls/server.ext"
+  { openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tls/ca.key" -out "$tls/ca.pem" \
+      -days 365 -subj "/CN=sipsentry demo CA" &&
+    openssl req -newkey rsa:2048 -nodes -keyout "$tls/server.key" -out "$tls/server.csr" \
+      -subj "/CN=127.0.0.1" &&
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+      -CAcreateserial -out "$tls/server.pem" -days 10 -extfile "$tls/server.ext"; } \
+    >"$tls/log" 2>&1 || { echo "demo: openssl failed; its log:" >&2; cat "$tls/log" >&2; return 1; }
+  printf '[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\nprivate_key = %s\ncertificate = %s\n' \
+    "$tls/server.key" "$tls/server.pem" >"$tls/kamailio-tls.cfg"
+}
+
+# start_server NAME PORT TLS_PORT: a registrar in the background, its pid in $demo_dir/NAME.pid.
 start_server() {
-  name=$1 port=$2
+  name=$1 port=$2 tls_port=$3
   mkdir -p "$demo_dir/$name"
-  sed -e "s|@PORT@|$port|g" -e "s|@NAME@|$name|g" -e "s|@PASSWORD@|$DEMO_SIP_PASSWORD|g" \
+  [ -f "$demo_dir/tls/kamailio-tls.cfg" ] || make_certificate
+  sed -e "s|@PORT@|$port|g" -e "s|@TLS_PORT@|$tls_port|g" -e "s|@NAME@|$name|g" \
+    -e "s|@TLS_CONFIG@|$demo_dir/tls/kamailio-tls.cfg|g" -e "s|@PASSWORD@|$DEMO_SIP_PASSWORD|g" \
     -e "s|@MODULES@|$(modules_dir)/|g" packaging/demo/kamailio.cfg.in >"$demo_dir/$name/kamailio.cfg"
   kamailio -f "$demo_dir/$name/kamailio.cfg" -DD -E -Y "$demo_dir/$name" \
     -P "$demo_dir/$name/kamailio.pid" >"$demo_dir/$name/log" 2>&1 &
   echo $! >"$demo_dir/$name.pid"
   for _ in $(seq 1 50); do
-    ss -lun 2>/dev/null | grep -q "127.0.0.1:$port " && return 0
+    ss -lun 2>/dev/null | grep -q "127.0.0.1:$port " &&
+      ss -ltn 2>/dev/null | grep -q "127.0.0.1:$tls_port " && return 0
     sleep 0.1
   done
   echo "demo: $name did not start; its log:" >&2
@@ -62,7 +88,7 @@ case ${1:-run} in
     echo "demo: pbx-a (127.0.0.1:$primary_port) stopped; each line's next keep-alive finds it unavailable"
     exit 0 ;;
   primary-up)
-    start_server pbx-a "$primary_port"
+    start_server pbx-a "$primary_port" "$primary_tls_port"
     echo "demo: pbx-a (127.0.0.1:$primary_port) is back; the failback probe moves the lines home"
     exit 0 ;;
   run) ;;
@@ -79,7 +105,7 @@ else
   sipsentry=$build_dir/src/sipsentry
 fi
 
-for port in $primary_port $backup_port 9730; do
+for port in $primary_port $primary_tls_port $backup_port $backup_tls_port 9730; do
   if ss -ltun 2>/dev/null | grep -q "127.0.0.1:$port "; then
     echo "demo: 127.0.0.1:$port is in use; is another demo running? (stop it with Ctrl-C)" >&2
     exit 1
@@ -87,17 +113,18 @@ for port in $primary_port $backup_port 9730; do
 done
 
 mkdir -p "$demo_dir"
+rm -rf "$demo_dir/tls"  # a certificate of this run's: 10 days from now
 cleanup() {
   stop_server pbx-a
   stop_server pbx-b
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-start_server pbx-a "$primary_port"
-start_server pbx-b "$backup_port"
+start_server pbx-a "$primary_port" "$primary_tls_port"
+start_server pbx-b "$backup_port" "$backup_tls_port"
 
 cat <<TEXT
-demo: two SIP registrars on loopback: pbx-a 127.0.0.1:$primary_port (primary), pbx-b 127.0.0.1:$backup_port (backup)
+demo: two SIP registrars on loopback: pbx-a 127.0.0.1:$primary_port (primary), pbx-b 127.0.0.1:$backup_port (backup), TLS on $primary_tls_port and $backup_tls_port
 demo: metrics at http://127.0.0.1:9730/metrics, health at http://127.0.0.1:9730/healthz
 demo: status page at http://127.0.0.1:9730/, JSON at http://127.0.0.1:9730/api/v1/lines
 demo: from another terminal: '$0 primary-down' stops pbx-a, '$0 primary-up' starts it again
