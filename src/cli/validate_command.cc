@@ -24,6 +24,32 @@ std::string describe_sends(const std::vector<engine::Millis>& sends) {
   return text;
 }
 
+/// The redundancy settings that differ from the seed phone's (spec.md
+/// §5a), as "; failback at the registration's refresh; …", so that an
+/// operator sees which phone a line behaves like. Empty for the seed's.
+std::string redundancy_settings(const engine::LineSettings& line) {
+  std::string text;
+  using Mode = engine::FailbackSettings::Mode;
+  switch (line.failback.mode) {
+    case Mode::kTimer:
+      break;
+    case Mode::kRegistration:
+      text += "; failback at the registration's refresh";
+      break;
+    case Mode::kNewRequests:
+      text += "; failback at the refresh, and test calls try the primary first";
+      break;
+    case Mode::kDnsTtl:
+      text += "; failback when the primary's SRV records expire (else every " +
+              format_duration(line.failback.interval) + ")";
+      break;
+  }
+  if (line.register_retry.mode == engine::RegisterRetry::Mode::kBackoff)
+    text += "; register retry RFC 5626 back-off from " + format_duration(line.register_retry.base) +
+            " up to " + format_duration(line.register_retry.max);
+  return text;
+}
+
 /// "reception: pbx-a udp 192.0.2.10:5060 (primary, budget 7.5s, sends 0s/500ms/1.5s/3.5s); …",
 /// a server resolved by SRV as "pbx pbx.example.com (resolved by DNS SRV/NAPTR, RFC 3263) (…)".
 std::string summarise(const config::LineConfig& config) {
@@ -40,6 +66,7 @@ std::string summarise(const config::LineConfig& config) {
         << (i == 0 ? "primary" : "backup") << ", budget " << format_duration(plan.budget)
         << ", sends " << describe_sends(plan.sends) << ")";
   }
+  out << redundancy_settings(line);
   return out.str();
 }
 
