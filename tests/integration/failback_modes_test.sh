@@ -37,7 +37,7 @@ start_sipp callee call_answer.xml "$callee_port" || exit 1
 start_kamailio primary "$primary_port" "s3cret" "" "$callee_port" || exit 1
 start_kamailio backup "$backup_port" "s3cret" "" "$callee_port" || exit 1
 
-refresh=9       # 0.9 × expires 10 s
+refresh_ratio=0.9
 budget=1.5      # pbx-a's non-last budget: (1 + 2 + 4 + 8) × T1 100 ms
 tolerance=1
 
@@ -83,6 +83,15 @@ event_time() {
 # after MARK lines and what follows it (the number of the line before it).
 mark_before() {
   echo $(($2 + $(since "$1" "$2" | grep -nE -m 1 -- "$3" | cut -d: -f1) - 1))
+}
+
+# refresh_due MODE MARK EXTENDED_REGEX: when the registration that the first
+# such event (registered or refreshed) after MARK lines reports is due for
+# its refresh: refresh_ratio × the expiry the registrar granted, after it.
+refresh_due() {
+  expires=$(since "$1" "$2" | grep -E -m 1 -- "$3" | sed -E 's/.* expires=([0-9.]+)s.*/\1/')
+  awk -v t="$(event_time "$@")" -v e="$expires" -v r="$refresh_ratio" \
+    'BEGIN { printf "%.6f", t + r * e }'
 }
 
 # wait_event MODE MARK EXTENDED_REGEX SECONDS: waits for such an event.
@@ -154,8 +163,7 @@ done
 start_kamailio primary "$primary_port" "s3cret" "" "$callee_port" || exit 1
 
 for mode in registration new_requests; do
-  on_backup=$(event_time "$mode" 0 "event=registered server=pbx-b")
-  due=$(plus "$on_backup" "$refresh")
+  due=$(refresh_due "$mode" 0 "event=registered server=pbx-b")
   wait_event "$mode" 0 "event=failback from=pbx-b to=pbx-a" 15
   expect_exit "$mode: failed back to pbx-a" 0 $?
   expect_near "$mode: the failback comes at the refresh" \
@@ -198,13 +206,13 @@ for mode in registration new_requests; do
 done
 
 # expect_refresh_to_backup MARK BASE_REGEX REASON DELAY: registration's line,
-# on pbx-b since the event BASE_REGEX after MARK lines, tries pbx-a at the
-# refresh 9 s later; pbx-a is unavailable (REASON) after DELAY, and then the
+# on pbx-b since the event BASE_REGEX after MARK lines, tries pbx-a when
+# that registration is due for its refresh; pbx-a is unavailable (REASON) after DELAY, and then the
 # refresh reaches pbx-b, on the Call-ID of the line's registration there.
 # Sets $refreshed_mark, the log line of that refresh.
 expect_refresh_to_backup() {
   on_backup=$(event_time registration "$1" "$2")
-  probe_end=$(plus "$(plus "$on_backup" "$refresh")" "$4")
+  probe_end=$(plus "$(refresh_due registration "$1" "$2")" "$4")
   wait_event registration "$1" "event=failback_probe result=unavailable reason=$3" 15
   expect_near "registration, pbx-a $3: the probe fails $4 s after the refresh is due" \
     "$(event_time registration "$1" "event=failback_probe result=unavailable reason=$3")" "$probe_end"
