@@ -3,6 +3,7 @@
 // failback.mode: every failback.interval (timer), at the registration's
 // refresh (registration, new_requests), or when the primary's SRV records
 // expire (dns_ttl).
+#include <algorithm>
 #include <utility>
 
 #include "engine/line_engine.h"
@@ -21,11 +22,27 @@ void LineEngine::start_failback_timer() {
   cancel_timer(TimerKind::kFailback);  // registration, new_requests: no timer of their own
 }
 
-bool LineEngine::probe_primary_at_refresh() {
+namespace {
+
+bool probes_at_refresh(const FailbackSettings& failback) {
   using Mode = FailbackSettings::Mode;
-  Mode mode = settings_.failback.mode;
-  if (!settings_.failback.enabled || (mode != Mode::kRegistration && mode != Mode::kNewRequests))
-    return false;
+  return failback.enabled &&
+         (failback.mode == Mode::kRegistration || failback.mode == Mode::kNewRequests);
+}
+
+}  // namespace
+
+Millis LineEngine::failback_probe_lead(SlotId server, Millis refresh_after) const {
+  SlotId primary = slots_.primary();
+  if (!probes_at_refresh(settings_.failback) || server == primary) return 0ms;
+  Millis budget = plan_request(settings_, entry_of(primary), transport_of(primary),
+                               Method::kRegister, BudgetKind::kNonLast)
+                      .budget;
+  return std::min(budget, refresh_after);
+}
+
+bool LineEngine::probe_primary_at_refresh() {
+  if (!probes_at_refresh(settings_.failback)) return false;
   SlotId primary = slots_.primary();
   // Retry-After: the primary asked for quiet; the refresh stays where it is.
   if (!current_ || *current_ == primary || embargoed(primary)) return false;

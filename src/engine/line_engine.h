@@ -190,6 +190,11 @@ class LineEngine {
   /// failback.mode registration or new_requests, on a backup: the refresh
   /// goes to the primary first, as a failback probe. False: no probe.
   bool probe_primary_at_refresh();
+  /// How much earlier than `refresh_after` the refresh timer of a
+  /// registration on `server` fires: in those modes, on a backup, the
+  /// probe's budget, so that a primary still down leaves the backup's
+  /// refresh on time, not late by the budget (and the registration lapsed).
+  Millis failback_probe_lead(SlotId server, Millis refresh_after) const;
   /// failback.mode new_requests, on a backup: the primary, where a new
   /// test call's INVITE goes first.
   std::optional<SlotId> primary_for_new_request() const;

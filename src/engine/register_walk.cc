@@ -105,7 +105,7 @@ void LineEngine::registered_on(SlotId server, DialogId dialog, const Outcome& ou
   set_state(LineState::kRegistered);
   emit(Registered{entry_of(server), granted, refresh, target_of(server)});
   auto refresh_after = std::chrono::duration_cast<Millis>(granted * settings_.refresh_ratio);
-  start_timer(TimerKind::kRefresh, refresh_after);
+  start_timer(TimerKind::kRefresh, refresh_after - failback_probe_lead(server, refresh_after));
   if (!moved) return;
   if (settings_.keepalive_interval > 0ms)
     start_timer(TimerKind::kKeepalive, settings_.keepalive_interval);

@@ -26,14 +26,16 @@ expect_output "the Yealink line fails back at the refresh, its primary given 1.5
 expect_output "the lobby backs off" "$work/out" \
   "^lobby: .*; register retry RFC 5626 back-off from 30s up to 30m$"
 
-# The Yealink line on its backup: its refresh at 9 min (0.9 × 600 s) goes to
-# the silent primary first, then to the backup.
+# The Yealink line on its backup since 1.5 s: its refresh is due at 9:01.5
+# (0.9 × 600 s later); the probe of the silent primary leads it by the
+# primary's 1.5 s, so that the refresh still reaches the backup on time.
 with_secrets plan -c "$example" --line yealink-desk --scenario primary-silent >"$work/plan" 2>&1
 expect_exit "plan of yealink-desk" 0 $?
 expect_output "the refresh probes the primary" "$work/plan" \
-  "0:09:01\.500  REGISTER -> pbx-a .*\(failback probe\)"
+  "0:09:00\.000  REGISTER -> pbx-a .*\(failback probe\)"
 expect_output "… then refreshes on the backup" "$work/plan" \
   "failback probe unavailable \(timeout\); the refresh goes to the backup"
+expect_output "… which is refreshed when due" "$work/plan" "0:09:01\.500  REGISTER -> pbx-b \(refresh\)"
 # The Polycom line's test call, on the backup since start-up, tries the
 # silent primary first and goes on through the backup after its 7.5 s.
 with_secrets plan -c "$example" --line polycom-desk --scenario primary-silent >"$work/plan" 2>&1

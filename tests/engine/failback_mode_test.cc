@@ -26,37 +26,41 @@ LineSettings line_in(Mode mode) {
 }
 
 /// The primary is silent at start-up: the line registers on the backup at
-/// 7.5 s, and refreshes there at 7.5 + 540 = 547.5 s.
+/// 7.5 s, and refreshes there at 7.5 + 540 = 547.5 s. In the modes that
+/// probe the primary at the refresh, the probe leads it by the primary's
+/// non-last budget (7.5 s), so that a primary still down leaves the
+/// backup's refresh on time.
 constexpr Millis kOnBackup = 7500ms;
 constexpr Millis kRefresh = kOnBackup + 540s;
+constexpr Millis kProbe = kRefresh - 7500ms;
 
 TEST(FailbackMode, RegistrationTriesThePrimaryAtTheRefreshNotBeforeAndMovesBackOn200) {
   ScriptedLine run(line_in(Mode::kRegistration), {std::nullopt, kOk});
   run.driver.advance_to(100s);
   run.servers.answer(0, 200);  // the primary is back long before the refresh
-  run.driver.advance_to(kRefresh - 1ms);
+  run.driver.advance_to(kProbe - 1ms);
   EXPECT_EQ(send_times(run.driver, 0, Method::kRegister), (Times{0ms, 500ms, 1500ms, 3500ms}));
   run.driver.advance_to(kRefresh);
 
-  EXPECT_EQ(send_times(run.driver, 0, Method::kRegister).back(), kRefresh);
+  EXPECT_EQ(send_times(run.driver, 0, Method::kRegister).back(), kProbe);
   auto failbacks = events_of<Failback>(run.driver);
   ASSERT_EQ(failbacks.size(), 1u);
-  EXPECT_EQ(failbacks[0].first, kRefresh);
+  EXPECT_EQ(failbacks[0].first, kProbe);
   EXPECT_EQ(run.driver.engine().registered_server(), 0u);
   // The registration moved: the backup's is not refreshed.
   EXPECT_EQ(send_times(run.driver, 1, Method::kRegister), (Times{kOnBackup}));
 }
 
-TEST(FailbackMode, RegistrationRefreshesOnTheBackupAfterTheNonLastBudgetWhenThePrimaryIsDown) {
+TEST(FailbackMode, RegistrationRefreshesOnTheBackupOnTimeWhenThePrimaryIsDown) {
   ScriptedLine run(line_in(Mode::kRegistration), {std::nullopt, kOk});
   run.driver.advance_to(kRefresh + 10s);
 
   // The probe gets the primary's non-last budget (7.5 s), then the refresh
-  // goes to the backup on its own registration's dialog.
+  // goes to the backup on its own registration's dialog, when it was due.
   Times to_primary = send_times(run.driver, 0, Method::kRegister);
   EXPECT_EQ(Times(to_primary.end() - 4, to_primary.end()),
-            (Times{kRefresh, kRefresh + 500ms, kRefresh + 1500ms, kRefresh + 3500ms}));
-  EXPECT_EQ(send_times(run.driver, 1, Method::kRegister), (Times{kOnBackup, kRefresh + 7500ms}));
+            (Times{kProbe, kProbe + 500ms, kProbe + 1500ms, kProbe + 3500ms}));
+  EXPECT_EQ(send_times(run.driver, 1, Method::kRegister), (Times{kOnBackup, kRefresh}));
   const auto& sends = run.driver.wire();
   auto first_on_backup = std::find_if(sends.begin(), sends.end(), [](const WireSend& s) {
     return s.request.server == 1 && s.request.method == Method::kRegister;
@@ -73,7 +77,7 @@ TEST(FailbackMode, RegistrationHasNoFailbackTimer) {
   LineSettings line = line_in(Mode::kRegistration);
   line.failback.interval = 60s;  // would probe at 67.5 s in timer mode
   ScriptedLine run(line, {std::nullopt, kOk});
-  run.driver.advance_to(kRefresh - 1ms);
+  run.driver.advance_to(kProbe - 1ms);
   EXPECT_EQ(send_times(run.driver, 0, Method::kRegister).size(), 4u);  // the start-up's only
 }
 
@@ -130,7 +134,7 @@ TEST(FailbackMode, NewRequestsAlsoMovesTheRegistrationBackAtTheRefresh) {
   run.servers.answer(0, 200);
   run.driver.advance_to(kRefresh);
   ASSERT_EQ(events_of<Failback>(run.driver).size(), 1u);
-  EXPECT_EQ(events_of<Failback>(run.driver)[0].first, kRefresh);
+  EXPECT_EQ(events_of<Failback>(run.driver)[0].first, kProbe);
 }
 
 /// A primary resolved by SRV whose records live `ttl`; silent at start-up.

@@ -10,20 +10,22 @@
 # registrars' logs (Kamailio logs each request's source and arrival).
 #
 # 1. pbx-a stops: both lines fail over to pbx-b; pbx-a starts again at once.
-#    registration: no REGISTER reaches pbx-a before the refresh is due (9 s
-#    after the line registered on pbx-b); the refresh goes to pbx-a and the
-#    line fails back then. new_requests: meanwhile test calls' INVITEs go to
-#    pbx-a and are answered there, while the line stays registered on pbx-b
-#    until its own refresh moves it back.
+#    registration: no REGISTER reaches pbx-a before the refresh (9 s after
+#    the line registered on pbx-b) less pbx-a's non-last budget (15 × T1 =
+#    1.5 s): the probe leads the refresh by it, so that a pbx-a still down
+#    leaves the refresh to pbx-b on time; the line fails back then.
+#    new_requests: meanwhile test calls' INVITEs go to pbx-a and are
+#    answered there, while the line stays registered on pbx-b until its own
+#    refresh moves it back.
 # 2. pbx-a goes silent (SIGSTOP): both lines fail over again. registration:
-#    at the refresh, the REGISTER to pbx-a gets the primary's non-last budget
-#    (15 × T1 = 1.5 s), the probe is logged unavailable, and only then does the
-#    refresh reach pbx-b, on the Call-ID of the line's registration there.
-#    new_requests: a test call's INVITE waits out pbx-a's budget, then goes
-#    through pbx-b with no REGISTER before it.
+#    1.5 s before the refresh is due, the REGISTER to pbx-a, with that
+#    budget; the probe is logged unavailable when it runs out, and the
+#    refresh reaches pbx-b then, when it is due, on the Call-ID of the
+#    line's registration there. new_requests: a test call's INVITE waits out
+#    pbx-a's budget, then goes through pbx-b with no REGISTER before it.
 # 3. pbx-a dies (its port closed): the same, but an ICMP error ends pbx-a's
-#    turn at once: the refresh reaches pbx-b when it is due, the INVITE
-#    right after its refusal.
+#    turn at once: the refresh reaches pbx-b 1.5 s early, the INVITE right
+#    after its refusal.
 # Times are checked against the plan with a tolerance of 1 s.
 # Usage: failback_modes_test.sh SIPSENTRY
 set -u
@@ -163,17 +165,17 @@ done
 start_kamailio primary "$primary_port" "s3cret" "" "$callee_port" || exit 1
 
 for mode in registration new_requests; do
-  due=$(refresh_due "$mode" 0 "event=registered server=pbx-b")
+  probe_at=$(plus "$(refresh_due "$mode" 0 "event=registered server=pbx-b")" "-$budget")
   wait_event "$mode" 0 "event=failback from=pbx-b to=pbx-a" 15
   expect_exit "$mode: failed back to pbx-a" 0 $?
-  expect_near "$mode: the failback comes at the refresh" \
-    "$(event_time "$mode" 0 "event=failback from=pbx-b to=pbx-a")" "$due"
+  expect_near "$mode: the failback comes at the refresh, less pbx-a's budget" \
+    "$(event_time "$mode" 0 "event=failback from=pbx-b to=pbx-a")" "$probe_at"
   expect_output "$mode: the probe is logged a success" "$work/$mode.log" \
     "line=desk event=failback_probe result=success"
   # The restarted pbx-a's log starts with its restart.
   probe=$(requests primary REGISTER "$mode" | head -n 1)
-  expect_near "$mode: pbx-a's first REGISTER since its restart is the refresh" \
-    "${probe%% *}" "$due"
+  expect_near "$mode: pbx-a's first REGISTER since its restart is the refresh's probe" \
+    "${probe%% *}" "$probe_at"
   expect_exit "$mode: the probe is a registration of its own (a new Call-ID)" 0 \
     "$(requests backup REGISTER "$mode" | grep -cF " ${probe#* }")"
 done
@@ -206,15 +208,16 @@ for mode in registration new_requests; do
 done
 
 # expect_refresh_to_backup MARK BASE_REGEX REASON DELAY: registration's line,
-# on pbx-b since the event BASE_REGEX after MARK lines, tries pbx-a when
-# that registration is due for its refresh; pbx-a is unavailable (REASON) after DELAY, and then the
-# refresh reaches pbx-b, on the Call-ID of the line's registration there.
+# on pbx-b since the event BASE_REGEX after MARK lines, tries pbx-a pbx-a's
+# budget before that registration is due for its refresh; pbx-a is
+# unavailable (REASON) after DELAY, and then the refresh reaches pbx-b, on
+# the Call-ID of the line's registration there.
 # Sets $refreshed_mark, the log line of that refresh.
 expect_refresh_to_backup() {
   on_backup=$(event_time registration "$1" "$2")
-  probe_end=$(plus "$(refresh_due registration "$1" "$2")" "$4")
+  probe_end=$(plus "$(plus "$(refresh_due registration "$1" "$2")" "-$budget")" "$4")
   wait_event registration "$1" "event=failback_probe result=unavailable reason=$3" 15
-  expect_near "registration, pbx-a $3: the probe fails $4 s after the refresh is due" \
+  expect_near "registration, pbx-a $3: the probe fails $4 s after it began, $budget s before the refresh is due" \
     "$(event_time registration "$1" "event=failback_probe result=unavailable reason=$3")" "$probe_end"
   probe_mark=$(mark_before registration "$1" "event=failback_probe result=unavailable")
   wait_event registration "$probe_mark" "event=refreshed server=pbx-b" 5

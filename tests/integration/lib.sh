@@ -217,21 +217,18 @@ count_by() {
   "$@"
 }
 
-# stop_kamailio NAME: stops an instance and waits until it and its children
-# are gone, so that the same NAME can start again at once. Kamailio's main
-# process waits for its children; on a loaded machine that has taken more
-# than 5 s, and a restart then refused to run ("running process found in the
-# pid file"), so after 10 s the whole family is killed.
+# stop_kamailio NAME: stops an instance as a crash would, its main process
+# and its workers at once, and waits until they are gone, so that its port
+# is closed (an ICMP error, a refused connection) and the same NAME can start
+# again at once. Not Kamailio's own shutdown (SIGTERM): on a loaded machine
+# that kept the port open and unanswered for seconds, so that a keep-alive
+# saw a timeout instead of icmp, and a restart within it refused to run
+# ("running process found in the pid file").
 stop_kamailio() {
-  eval "pid=\$${1}_pid"
-  children=$(pgrep -P "$pid" | tr '\n' ' ')
-  kill "$pid" 2>/dev/null
-  # shellcheck disable=SC2086 # children is a list of pids
-  if ! wait_gone 100 "$pid" $children; then
-    # shellcheck disable=SC2086
-    kill -KILL "$pid" $children 2>/dev/null
-    # shellcheck disable=SC2086
-    wait_gone 50 "$pid" $children
-  fi
+  eval "family=\$(kamailio_pids \"\$${1}_pid\")"
+  # shellcheck disable=SC2086 # a list of pids
+  kill -KILL $family 2>/dev/null
+  # shellcheck disable=SC2086
+  wait_gone 50 $family
   rm -f "$work/$1/pid"
 }
