@@ -10,12 +10,7 @@ set -u
 sipsentry=$1
 . "$(dirname "$0")/lib.sh"
 
-primary_port=$(free_port)
-backup_port=$(free_port)
-metrics_port=$(free_port)
-sip_port=$(free_port)
-start_kamailio primary "$primary_port" "s3cret" || exit 1
-start_kamailio backup "$backup_port" "s3cret" || exit 1
+start_registrar_pair || exit 1
 config="$work/sipsentry.yaml"
 log="$work/sipsentry.log"
 scrape="$work/metrics"
