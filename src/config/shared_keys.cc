@@ -51,23 +51,36 @@ void read_failback(YamlReader& r, const YamlNode& node, engine::FailbackSettings
 /// is register_retry_interval, which may still stand on its own.
 void read_register_retry(YamlReader& r, const YamlNode& node, engine::LineSettings& s) {
   engine::RegisterRetry& retry = s.register_retry;
-  r.read_map(node, "register_retry",
-             {{"mode",
-               [&](const YamlNode& v) {
-                 std::optional<std::string> text = r.string(v, "mode");
-                 if (!text) return;
-                 if (*text == "fixed")
-                   retry.mode = engine::RegisterRetry::Mode::kFixed;
-                 else if (*text == "backoff")
-                   retry.mode = engine::RegisterRetry::Mode::kBackoff;
-                 else
-                   r.error(v, "'mode': unknown register_retry mode '" + *text +
-                                  "'; expected fixed or backoff");
-               }},
-              {"interval", r.into_positive_duration(s.register_retry_interval, "interval")},
-              {"base", r.into_positive_duration(retry.base, "base")},
-              {"max", r.into_positive_duration(retry.max, "max")}});
+  r.read_map(
+      node, "register_retry",
+      {{"mode",
+        [&](const YamlNode& v) {
+          std::optional<std::string> text = r.string(v, "mode");
+          if (!text) return;
+          if (*text == "fixed")
+            retry.mode = engine::RegisterRetry::Mode::kFixed;
+          else if (*text == "backoff")
+            retry.mode = engine::RegisterRetry::Mode::kBackoff;
+          else
+            r.error(v, "'mode': unknown register_retry mode '" + *text +
+                           "'; expected fixed or backoff");
+        }},
+       {"interval", r.into_positive_duration(s.register_retry_interval, "interval")},
+       {"base", r.into_positive_duration(retry.base, "base")},
+       {"base_not_failed", r.into_positive_duration(retry.base_not_failed, "base_not_failed")},
+       {"max", r.into_positive_duration(retry.max, "max")}});
   if (retry.max < retry.base) r.error(node, "'register_retry': max must not be shorter than base");
+}
+
+void read_redundancy(YamlReader& r, const YamlNode& node, engine::Redundancy& redundancy) {
+  std::optional<std::string> text = r.string(node, "redundancy");
+  if (!text) return;
+  if (*text == "successive")
+    redundancy = engine::Redundancy::kSuccessive;
+  else if (*text == "concurrent")
+    redundancy = engine::Redundancy::kConcurrent;
+  else
+    r.error(node, "'redundancy': unknown mode '" + *text + "'; expected successive or concurrent");
 }
 
 void read_refresh_ratio(YamlReader& r, const YamlNode& node, double& ratio) {
@@ -121,6 +134,7 @@ void add_shared_handlers(YamlReader& r, YamlReader::Handlers& handlers, LineConf
        {"unavailable_codes",
         [&r, &s](const YamlNode& v) { read_unavailable_codes(r, v, s.unavailable_codes); }},
        {"failback", [&r, &s](const YamlNode& v) { read_failback(r, v, s.failback); }},
+       {"redundancy", [&r, &s](const YamlNode& v) { read_redundancy(r, v, s.redundancy); }},
        {"observe", read_observe},
        {"unregister_on_exit", r.into_bool(s.unregister_on_exit, "unregister_on_exit")},
        {"tls", read_tls}});

@@ -55,7 +55,8 @@ bool LineEngine::probe_primary_at_refresh() {
 }
 
 std::optional<SlotId> LineEngine::primary_for_new_request() const {
-  if (!settings_.failback.enabled ||
+  // Concurrent: the line is already on the highest-priority registration.
+  if (!settings_.failback.enabled || concurrent() ||
       settings_.failback.mode != FailbackSettings::Mode::kNewRequests)
     return std::nullopt;
   SlotId primary = slots_.primary();

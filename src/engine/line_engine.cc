@@ -14,7 +14,10 @@ Actions LineEngine::take() {
 Actions LineEngine::start(Millis now) {
   now_ = now;
   started_ = true;
-  begin_walk(Method::kRegister, {}, std::nullopt, 0ms);
+  if (concurrent())
+    start_concurrent();
+  else
+    begin_walk(Method::kRegister, {}, std::nullopt, 0ms);
   if (settings_.observe_interval > 0ms) on_observe_timer();
   if (settings_.test_call) start_timer(TimerKind::kTestCall, settings_.test_call->interval);
   return take();
@@ -31,7 +34,9 @@ Actions LineEngine::stop(Millis now) {
        {TimerKind::kRefresh, TimerKind::kKeepalive, TimerKind::kFailback, TimerKind::kRegisterRetry,
         TimerKind::kObserve, TimerKind::kTestCall, TimerKind::kCallHold, TimerKind::kRingTimeout})
     cancel_timer(kind);
-  if (settings_.unregister_on_exit && current_)
+  if (concurrent())
+    stop_concurrent();
+  else if (settings_.unregister_on_exit && current_)
     send(Purpose::kUnregister, Method::kRegister, *current_, registration_dialog(*current_),
          list_budget(*current_), 0ms);
   stopped_ = true;
@@ -62,6 +67,12 @@ Actions LineEngine::on_connected(Millis now, RequestId id) {
 Actions LineEngine::on_timer(Millis now, TimerId id) {
   now_ = now;
   if (stopped_) return take();
+  bool per_entry = id.kind == TimerKind::kRefresh || id.kind == TimerKind::kKeepalive ||
+                   id.kind == TimerKind::kRegisterRetry;
+  if (concurrent() && per_entry) {
+    on_entry_timer(id);
+    return take();
+  }
   switch (id.kind) {
     case TimerKind::kBudget:
       timed_out(id.key);
@@ -192,6 +203,9 @@ void LineEngine::timed_out(RequestId id) {
 
 void LineEngine::dispatch(const Pending& request, const Verdict& verdict, const Outcome& outcome) {
   if (stopped_) return;
+  bool registration = request.purpose == Purpose::kWalk || request.purpose == Purpose::kRefresh ||
+                      request.purpose == Purpose::kKeepalive;
+  if (concurrent() && registration) return on_entry_outcome(request, verdict, outcome);
   switch (request.purpose) {
     case Purpose::kWalk:
       on_walk_outcome(request, verdict, outcome);

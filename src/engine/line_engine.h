@@ -84,6 +84,9 @@ class LineEngine {
   /// Until when servers[index] (its first SRV target) may only be sent the
   /// line's own register walk.
   Millis retry_after_until(size_t index) const;
+  /// Whether servers[index] holds a registration of this line: the one it
+  /// is registered with, or, with redundancy: concurrent, any that holds one.
+  bool holds_registration(size_t index) const;
 
  private:
   // Servers are places of the walk (targets.h) from here on: a line
@@ -107,6 +110,23 @@ class LineEngine {
     std::optional<Reason> first_reason{};
     Millis detection = 0ms;
     std::optional<Reason> last_reason{};
+  };
+
+  /// redundancy: concurrent: the registration one server entry keeps.
+  struct Holding {
+    enum class Phase {
+      kFirst,       // its first REGISTER since start-up is out: the line waits for it to choose
+      kRegistered,  // it holds a registration
+      kDown,        // it lost its registration or never got one; retried
+    };
+    Phase phase = Phase::kFirst;
+    SlotId place = 0;       // the SRV target (or the entry as configured) it registers with
+    uint32_t failures = 0;  // consecutive failed attempts (register_retry)
+    Millis retry_at = 0ms;  // kDown: when it tries again
+    // What found it unavailable: the Failover's method, reason and detection.
+    Method lost_by = Method::kRegister;
+    Reason reason{};
+    Millis detection = 0ms;
   };
 
   /// A test call in progress (spec.md §6).
@@ -201,6 +221,32 @@ class LineEngine {
   void on_failback_timer();
   void on_failback_outcome(const Pending& request, const Verdict& verdict, const Outcome& outcome);
 
+  // concurrent.cc: redundancy: concurrent.
+  bool concurrent() const { return settings_.redundancy == Redundancy::kConcurrent; }
+  void start_concurrent();
+  void stop_concurrent();
+  /// REGISTER from servers[entry] on a fresh attempt (kWalk) or renewing
+  /// its registration (kRefresh), on that place's own dialog.
+  void register_entry(size_t entry, Purpose purpose);
+  void on_entry_timer(TimerId id);
+  void on_entry_outcome(const Pending& request, const Verdict& verdict, const Outcome& outcome);
+  void hold(size_t entry, const Pending& request, const Outcome& outcome);
+  /// servers[entry] lost its registration (or an attempt failed): its
+  /// timers and requests stop, its retry is drawn, and the line's active
+  /// server is chosen again.
+  void lose(size_t entry, Method method, const Reason& reason, Millis detection);
+  /// The line's active server: the highest-priority entry holding a
+  /// registration, once every entry above it has had its first answer.
+  /// Emits Failover or Failback when it changes, and the line's state.
+  void choose_active(std::optional<size_t> lost);
+  void concurrent_state(std::optional<size_t> lost);
+  /// Applies changed SRV sets (no first REGISTER out); an entry whose
+  /// target left re-registers on its new first target.
+  void apply_concurrent_targets();
+  bool held(SlotId place) const;
+  /// The places of servers[entry], in SRV order.
+  std::vector<SlotId> places_of(size_t entry) const;
+
   // observation.cc: spec.md §7.
   void on_observe_timer();
 
@@ -236,6 +282,7 @@ class LineEngine {
   std::optional<SlotId> last_;     // place the line was last on (nullopt: the primary)
   std::optional<Walk> walk_;
   std::optional<Call> call_;
+  std::vector<Holding> holdings_;  // redundancy: concurrent: one a server entry
 
   std::map<RequestId, Pending> pending_;
   RequestId next_request_ = 1;

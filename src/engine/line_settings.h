@@ -100,10 +100,20 @@ struct RegisterRetry {
     kBackoff,  // RFC 5626 §4.5: a random 50-100 % of min(max, base * 2^failures)
   };
   Mode mode = Mode::kFixed;
-  Millis base = 30s;  // RFC 5626's base-time when every flow failed
+  Millis base = 30s;  // RFC 5626's base-time-all-fail: no server holds a registration
   Millis max = 1800s;
+  // RFC 5626's base-time-not-failed: another server still holds one
+  // (redundancy: concurrent). Capped by max like every wait.
+  Millis base_not_failed = 90s;
 
   friend bool operator==(const RegisterRetry&, const RegisterRetry&) = default;
+};
+
+/// How many servers a line holds a registration with at once, as Yealink's
+/// redundancy_type and Cisco's Dual Registration offer.
+enum class Redundancy {
+  kSuccessive,  // one at a time, walking the list on failure: the seed phone's
+  kConcurrent,  // every server its own registration; calls use the highest-priority one
 };
 
 /// A scheduled test call (spec.md §6).
@@ -134,6 +144,7 @@ struct LineSettings {
   Millis keepalive_interval = 30s;  // 0 = off
   std::vector<int> unavailable_codes = {500, 503};
   FailbackSettings failback;
+  Redundancy redundancy = Redundancy::kSuccessive;
   Millis observe_interval = 60s;  // 0 = off
   bool unregister_on_exit = false;
   std::optional<TestCallSettings> test_call;

@@ -62,6 +62,7 @@ std::set<SlotId> LineEngine::places_in_use() const {
   std::set<SlotId> in_use;
   if (current_) in_use.insert(*current_);
   if (last_) in_use.insert(*last_);
+  for (const Holding& holding : holdings_) in_use.insert(holding.place);
   for (const auto& [id, request] : pending_) in_use.insert(request.server);
   if (call_) {
     if (call_->server) in_use.insert(*call_->server);

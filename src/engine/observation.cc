@@ -13,7 +13,7 @@ void LineEngine::on_observe_timer() {
   // show their state when the walk reaches them.
   for (size_t entry = 0; entry < settings_.servers.size(); ++entry) {
     SlotId server = slots_.first_of(entry);
-    if (server == current_ || embargoed(server)) continue;
+    if (held(server) || embargoed(server)) continue;
     bool busy = false;
     for (const auto& [id, request] : pending_) busy = busy || request.server == server;
     // A request already out to this server will tell us its state.

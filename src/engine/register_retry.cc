@@ -4,12 +4,13 @@
 
 namespace sipsentry::engine {
 
-WaitBounds register_retry_bounds(const LineSettings& settings, uint32_t failures) {
+WaitBounds register_retry_bounds(const LineSettings& settings, uint32_t failures,
+                                 bool others_hold) {
   if (settings.register_retry.mode == RegisterRetry::Mode::kFixed)
     return {settings.register_retry_interval, settings.register_retry_interval};
   const RegisterRetry& retry = settings.register_retry;
   // Doubles until it reaches max: no 2^failures that could overflow.
-  Millis longest = retry.base;
+  Millis longest = others_hold ? retry.base_not_failed : retry.base;
   for (uint32_t k = 0; k < failures && longest < retry.max; ++k) longest *= 2;
   longest = std::min(longest, retry.max);
   return {longest / 2, longest};

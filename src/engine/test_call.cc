@@ -75,6 +75,12 @@ void LineEngine::on_call_outcome(const Pending& request, const Verdict& verdict,
 
 void LineEngine::on_call_server_unavailable(const Pending& request, const Reason& reason) {
   Millis detection = now_ - request.first_sent;
+  if (concurrent() && held(request.server))
+    lose(entry_of(request.server), request.method, reason, detection);
+  if (request.method == Method::kCancel && concurrent()) {
+    abandon(Purpose::kInvite);
+    return end_call("unavailable");
+  }
   if (request.method == Method::kCancel) {
     abandon(Purpose::kInvite);
     end_call("unavailable");
@@ -87,6 +93,9 @@ void LineEngine::on_call_server_unavailable(const Pending& request, const Reason
   auto untried = [&tried](SlotId server) {
     return std::ranges::find(tried, server) == tried.end();
   };
+  // Concurrent: the server loses its registration and the call goes on at
+  // once through the next one that holds one, without a REGISTER first.
+  if (concurrent()) return resume_call_after_walk(current_ && untried(*current_));
   // Every place of the walk (each SRV target) gets the call's request once.
   if (std::ranges::none_of(slots_.order(), untried)) return resume_call_after_walk(false);
   // A failback moved the line meanwhile: it is registered where the call may go.

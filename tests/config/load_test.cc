@@ -77,6 +77,20 @@ lines:
   EXPECT_EQ(config.lines.at(1).settings.failback.mode, Mode::kDnsTtl);
 }
 
+TEST(Config, RedundancyIsSuccessiveByDefaultOrConcurrent) {
+  using engine::Redundancy;
+  EXPECT_EQ(parse_ok(kMinimal).lines.at(0).settings.redundancy, Redundancy::kSuccessive);
+  Config config = parse_ok(R"(
+defaults: {redundancy: concurrent, register_retry: {mode: backoff, base_not_failed: 2m}}
+lines:
+  - {name: a, user: "1", servers: [{address: 192.0.2.10}]}
+  - {name: b, user: "2", redundancy: successive, servers: [{address: 192.0.2.10}]}
+)");
+  EXPECT_EQ(config.lines.at(0).settings.redundancy, Redundancy::kConcurrent);
+  EXPECT_EQ(config.lines.at(0).settings.register_retry.base_not_failed, 2min);
+  EXPECT_EQ(config.lines.at(1).settings.redundancy, Redundancy::kSuccessive);
+}
+
 TEST(Config, EveryKeyHasTheDefaultOfTheSpecification) {
   Config config = parse_ok(kMinimal);
   EXPECT_EQ(config.metrics.listen, "127.0.0.1:9730");

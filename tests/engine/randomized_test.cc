@@ -4,6 +4,7 @@
 // but its register walk to a server inside that server's Retry-After, and a
 // test call hangs up where it was answered and tries each server once. With
 // SRV targets handed in at random moments, the same holds of each target.
+#include <functional>
 #include <random>
 #include <set>
 
@@ -242,28 +243,41 @@ void stop_and_check(VirtualDriver& driver, const JournalChecker& checker) {
   EXPECT_EQ(last.expires, 0ms);
 }
 
+/// 60 random steps of `driver`: time passes, a test call now and then,
+/// `extra` (the test's own move), then `violation` and the journal rules
+/// are checked; the first broken rule fails the test, naming seed and step.
+void run_steps(RandomWorld& world, VirtualDriver& driver, JournalChecker& checker, uint32_t seed,
+               const std::function<void()>& extra,
+               const std::function<std::optional<std::string>()>& violation) {
+  for (int step = 0; step < 60; ++step) {
+    driver.advance_by(Millis(world.pick(0, 20'000)));
+    if (world.pick(0, 20) == 0) driver.place_test_call();
+    extra();
+    SCOPED_TRACE("seed " + std::to_string(seed) + ", step " + std::to_string(step) + ", " +
+                 to_string(driver.engine().state()));
+    ASSERT_EQ(violation(), std::nullopt);
+    ASSERT_EQ(checker.check(driver.journal()), std::nullopt);
+  }
+}
+
 TEST(Randomized, NoLineGetsStuckOrBreaksARuleWhateverTheServersDo) {
   constexpr uint32_t kSequences = 2000;
-  constexpr int kSteps = 60;
   for (uint32_t seed = 1; seed <= kSequences; ++seed) {
     RandomWorld world(seed);
     VirtualDriver driver(world.line(),
                          [&world](const SendRequest& r, Millis) { return world.reply(r); });
     JournalChecker checker;
     driver.start();
-    for (int step = 0; step < kSteps; ++step) {
-      driver.advance_by(Millis(world.pick(0, 20'000)));
-      if (world.pick(0, 20) == 0) driver.place_test_call();
+    auto connect_one = [&] {
       // A TCP/TLS connection comes up (ignored by UDP requests).
       if (!driver.in_flight().empty() && world.pick(0, 3) == 0)
         driver.connected(
             std::next(driver.in_flight().begin(), world.pick(0, driver.in_flight().size() - 1))
                 ->first);
-      SCOPED_TRACE("seed " + std::to_string(seed) + ", step " + std::to_string(step) + ", " +
-                   to_string(driver.engine().state()));
-      ASSERT_EQ(line_violation(driver), std::nullopt);
-      ASSERT_EQ(checker.check(driver.journal()), std::nullopt);
-    }
+    };
+    run_steps(world, driver, checker, seed, connect_one,
+              [&driver] { return line_violation(driver); });
+    if (::testing::Test::HasFailure()) return;
     SCOPED_TRACE("seed " + std::to_string(seed) + ", stop");
     stop_and_check(driver, checker);
     if (::testing::Test::HasFailure()) return;
@@ -281,7 +295,6 @@ std::vector<Target> random_set(RandomWorld& world) {
 
 TEST(Randomized, SrvRecordSetsChangingAtAnyMomentBreakNoRule) {
   constexpr uint32_t kSequences = 1000;
-  constexpr int kSteps = 60;
   for (uint32_t seed = 1; seed <= kSequences; ++seed) {
     RandomWorld world(seed);
     LineSettings line = world.line();
@@ -290,22 +303,76 @@ TEST(Randomized, SrvRecordSetsChangingAtAnyMomentBreakNoRule) {
     for (size_t server = 0; server < line.servers.size(); ++server)
       driver.set_targets(server, random_set(world));
     driver.start();
-    for (int step = 0; step < kSteps; ++step) {
-      driver.advance_by(Millis(world.pick(0, 20'000)));
-      if (world.pick(0, 20) == 0) driver.place_test_call();
+    auto change_a_set = [&] {
       if (world.pick(0, 3) == 0)
         driver.set_targets(world.pick(0, line.servers.size() - 1), random_set(world));
-      SCOPED_TRACE("seed " + std::to_string(seed) + ", step " + std::to_string(step) + ", " +
-                   to_string(driver.engine().state()));
-      ASSERT_EQ(line_violation(driver), std::nullopt);
-      ASSERT_EQ(checker.check(driver.journal()), std::nullopt);
-      // Registration dialogs: one a place of the walk (at most 4 servers of
-      // 3 targets), a failback probe and a test call, however sets change.
-      ASSERT_LE(driver.engine().dialogs(), 14u);
-      ASSERT_LE(driver.engine().walk_targets().size(), 12u);
-    }
+    };
+    run_steps(world, driver, checker, seed, change_a_set,
+              [&driver]() -> std::optional<std::string> {
+                // Registration dialogs: one a place of the walk (at most 4 servers of
+                // 3 targets), a failback probe and a test call, however sets change.
+                if (driver.engine().dialogs() > 14u) return "more than 14 dialogs";
+                if (driver.engine().walk_targets().size() > 12u)
+                  return "a walk of more than 12 places";
+                return line_violation(driver);
+              });
+    if (::testing::Test::HasFailure()) return;
     SCOPED_TRACE("seed " + std::to_string(seed) + ", stop");
     stop_and_check(driver, checker);
+    if (::testing::Test::HasFailure()) return;
+  }
+}
+
+/// redundancy: concurrent: each server entry either holds a registration
+/// with a refresh to come, or has a retry to come (or an attempt out).
+std::optional<std::string> concurrent_violation(const VirtualDriver& driver) {
+  const LineEngine& engine = driver.engine();
+  if ((engine.state() == LineState::kRegistered) != engine.registered_server().has_value())
+    return "registered_server() disagrees with the state";
+  if (engine.registered_server() && !engine.holds_registration(*engine.registered_server()))
+    return "the active server holds no registration";
+  for (size_t entry = 0; entry < engine.settings().servers.size(); ++entry) {
+    bool attempt_out = false;
+    for (const auto& [id, request] : driver.in_flight())
+      attempt_out = attempt_out || (request.server == entry && request.method == Method::kRegister);
+    if (attempt_out) continue;
+    TimerKind next =
+        engine.holds_registration(entry) ? TimerKind::kRefresh : TimerKind::kRegisterRetry;
+    if (!driver.timer_due({next, entry}))
+      return "server " + std::to_string(entry) + " has no " + to_string(next) + " to come";
+  }
+  return std::nullopt;
+}
+
+TEST(Randomized, ConcurrentLinesKeepEveryServersRegistrationWhateverTheServersDo) {
+  constexpr uint32_t kSequences = 1000;
+  for (uint32_t seed = 1; seed <= kSequences; ++seed) {
+    RandomWorld world(seed);
+    LineSettings line = world.line();
+    line.redundancy = Redundancy::kConcurrent;
+    VirtualDriver driver(line, [&world](const SendRequest& r, Millis) { return world.reply(r); });
+    JournalChecker checker;
+    bool srv = world.pick(0, 1) == 1;
+    if (srv)
+      for (size_t server = 0; server < line.servers.size(); ++server)
+        driver.set_targets(server, random_set(world));
+    driver.start();
+    auto change_a_set = [&] {
+      if (srv && world.pick(0, 3) == 0)
+        driver.set_targets(world.pick(0, line.servers.size() - 1), random_set(world));
+    };
+    run_steps(world, driver, checker, seed, change_a_set,
+              [&driver]() -> std::optional<std::string> {
+                if (driver.engine().dialogs() > 14u) return "more than 14 dialogs";
+                return concurrent_violation(driver);
+              });
+    if (::testing::Test::HasFailure()) return;
+    SCOPED_TRACE("seed " + std::to_string(seed) + ", stop");
+    driver.stop();
+    EXPECT_TRUE(driver.engine().stopped());
+    // Nothing left but the un-REGISTERs asked for, one a server at most.
+    size_t left = driver.engine().requests_in_flight();
+    EXPECT_LE(left, line.unregister_on_exit ? line.servers.size() : 0u);
     if (::testing::Test::HasFailure()) return;
   }
 }
