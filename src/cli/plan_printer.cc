@@ -66,6 +66,12 @@ struct EventPrinter {
            server_label(line, registered.server, registered.target) + ", expires in " +
            format_duration(registered.expires);
   }
+  std::string operator()(const engine::ServerRegistration& holding) const {
+    std::string who = server_label(line, holding.server, holding.target);
+    if (holding.held) return who + " holds a registration";
+    return who + " lost its registration (" + (holding.reason ? holding.reason->label() : "") +
+           "); it registers again on its own";
+  }
   std::string operator()(const engine::Failover& failover) const {
     return "FAILOVER " + server_label(line, failover.from, failover.from_target) + " -> " +
            server_label(line, failover.to, failover.to_target) + " (" +

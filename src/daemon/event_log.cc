@@ -69,6 +69,12 @@ struct Describer {
     fields.emplace_back("expires", seconds(e.expires));
     return {e.refresh ? LogLevel::kDebug : LogLevel::kInfo, fields};
   }
+  std::pair<LogLevel, Fields> operator()(const engine::ServerRegistration& e) const {
+    Fields fields{{"event", e.held ? "server_registered" : "server_unregistered"}};
+    add_server(fields, "server", e.server, e.target);
+    if (e.reason) fields.emplace_back("reason", e.reason->label());
+    return {LogLevel::kInfo, fields};
+  }
   std::pair<LogLevel, Fields> operator()(const engine::Failover& e) const {
     Fields fields{{"event", "failover"}};
     add_server(fields, "from", e.from, e.from_target);

@@ -93,20 +93,25 @@ void LineEngine::hold(size_t entry, const Pending& request, const Outcome& outco
   holding.phase = Holding::Phase::kRegistered;
   holding.failures = 0;
   Millis granted = outcome.expires && *outcome.expires > 0ms ? *outcome.expires : server.expires;
+  holding.expires_at = now_ + granted;
   slots_.place(request.server).dialog = request.dialog;
-  emit(Registered{entry, granted, renewal, target_of(request.server)});
+  if (!renewal) emit(ServerRegistration{entry, true, target_of(request.server), std::nullopt});
   start_timer(TimerKind::kRefresh,
               std::chrono::duration_cast<Millis>(granted * settings_.refresh_ratio), entry);
   if (!renewal && settings_.keepalive_interval > 0ms)
     start_timer(TimerKind::kKeepalive, settings_.keepalive_interval, entry);
   // A renewal may be on a new target (its record set changed): the active
-  // place follows.
-  choose_active(std::nullopt);
+  // place follows, and reports itself when it moves.
+  bool moved = choose_active(std::nullopt);
+  if (renewal && !moved && current_ == request.server)
+    emit(Registered{entry, granted, true, target_of(request.server)});
 }
 
 void LineEngine::lose(size_t entry, Method method, const Reason& reason, Millis detection) {
   Holding& holding = holdings_[entry];
   SlotId place = holding.place;
+  if (holding.phase == Holding::Phase::kRegistered)
+    emit(ServerRegistration{entry, false, target_of(place), reason});
   holding.phase = Holding::Phase::kDown;
   holding.lost_by = method;
   holding.reason = reason;
@@ -143,7 +148,7 @@ void LineEngine::lose(size_t entry, Method method, const Reason& reason, Millis 
   choose_active(entry);
 }
 
-void LineEngine::choose_active(std::optional<size_t> lost) {
+bool LineEngine::choose_active(std::optional<size_t> lost) {
   using Phase = Holding::Phase;
   std::optional<size_t> active;
   for (size_t entry = 0; entry < holdings_.size(); ++entry) {
@@ -160,7 +165,11 @@ void LineEngine::choose_active(std::optional<size_t> lost) {
   SlotId from = before.value_or(last_.value_or(slots_.primary()));
   current_.reset();
   if (active) current_ = holdings_[*active].place;
-  if (active) {
+  bool moved = current_ != before;
+  concurrent_state(lost);
+  if (moved && active) {
+    const Holding& now_active = holdings_[*active];
+    emit(Registered{*active, now_active.expires_at - now_, false, target_of(*current_)});
     size_t from_entry = entry_of(from);
     const Holding& was = holdings_[from_entry];
     if (*active > from_entry)
@@ -169,10 +178,10 @@ void LineEngine::choose_active(std::optional<size_t> lost) {
     else if (*active < from_entry)
       emit(Failback{from_entry, *active, target_of(from), target_of(*current_)});
     last_ = current_;
-  } else if (before) {
+  } else if (moved) {
     start_over();
   }
-  concurrent_state(lost);
+  return moved;
 }
 
 void LineEngine::concurrent_state(std::optional<size_t> lost) {

@@ -25,12 +25,25 @@ struct StateChanged {
   std::optional<Reason> reason{};  // why, when the new state is a failure
 };
 
-/// A server granted (or renewed) the line's registration.
+/// A server granted (or renewed) the line's registration. Concurrent: the
+/// line's active registration; a server becoming active is reported with
+/// what is left of its registration (refresh false).
 struct Registered {
   size_t server{};
   Millis expires{};  // granted expiry, counted from the event's time
   bool refresh{};    // a renewal on the same server
   std::optional<Target> target{};
+};
+
+/// redundancy: concurrent: servers[server] now holds a registration of the
+/// line (`held`), or lost the one it held (why: `reason`). Renewals are not
+/// reported; the line's active registration is still Registered's. Never
+/// emitted by a successive line.
+struct ServerRegistration {
+  size_t server{};
+  bool held{};
+  std::optional<Target> target{};
+  std::optional<Reason> reason{};
 };
 
 /// The line moved away from `from` because a request found it unavailable.
@@ -97,7 +110,7 @@ const char* to_string(FailbackProbe::Result result);
 struct Event {
   Millis at{};
   std::variant<StateChanged, Registered, Failover, Failback, FailbackProbe, RegisterFailure,
-               RequestFinished, TestCallFinished>
+               RequestFinished, TestCallFinished, ServerRegistration>
       what{};
 };
 

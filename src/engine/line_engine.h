@@ -120,9 +120,10 @@ class LineEngine {
       kDown,        // it lost its registration or never got one; retried
     };
     Phase phase = Phase::kFirst;
-    SlotId place = 0;       // the SRV target (or the entry as configured) it registers with
-    uint32_t failures = 0;  // consecutive failed attempts (register_retry)
-    Millis retry_at = 0ms;  // kDown: when it tries again
+    SlotId place = 0;         // the SRV target (or the entry as configured) it registers with
+    uint32_t failures = 0;    // consecutive failed attempts (register_retry)
+    Millis retry_at = 0ms;    // kDown: when it tries again
+    Millis expires_at = 0ms;  // kRegistered: when its registration runs out
     // What found it unavailable: the Failover's method, reason and detection.
     Method lost_by = Method::kRegister;
     Reason reason{};
@@ -237,8 +238,9 @@ class LineEngine {
   void lose(size_t entry, Method method, const Reason& reason, Millis detection);
   /// The line's active server: the highest-priority entry holding a
   /// registration, once every entry above it has had its first answer.
-  /// Emits Failover or Failback when it changes, and the line's state.
-  void choose_active(std::optional<size_t> lost);
+  /// Emits Registered and Failover or Failback when it changes, and the
+  /// line's state. Returns whether the active place changed.
+  bool choose_active(std::optional<size_t> lost);
   void concurrent_state(std::optional<size_t> lost);
   /// Applies changed SRV sets (no first REGISTER out); an entry whose
   /// target left re-registers on its new first target.

@@ -41,6 +41,11 @@ const Family Families::line_active_target{
     "1 on the SRV target (HOST:PORT;transport=T) of the server the line is registered with; no "
     "series without SRV or without a registration. At most one series a line, whatever the "
     "size of the record set: it follows the line's registration, it is not a history."};
+const Family Families::server_registered{
+    "sipsentry_server_registered", Type::kGauge,
+    "1 while the server holds a registration of the line, 0 when it does not; only for lines "
+    "with redundancy: concurrent, where every server holds its own (a successive line's is "
+    "sipsentry_line_active_server)."};
 const Family Families::line_state{"sipsentry_line_state", Type::kGauge,
                                   "1 on the line's current state, 0 on the others."};
 const Family Families::registration_expiry{

@@ -42,6 +42,7 @@ struct Families {
   static const Family line_registered;      // line
   static const Family line_active_server;   // line, server, role
   static const Family line_active_target;   // line, server, target (SRV only)
+  static const Family server_registered;    // line, server, role (concurrent lines only)
   static const Family line_state;           // line, state
   static const Family registration_expiry;  // line
   static const Family certificate_expiry;   // line, server (TLS servers only)

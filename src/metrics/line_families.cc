@@ -69,6 +69,14 @@ void line_active_target(Writer& w, std::string_view line, const Record& r) {
            uint64_t{1});
 }
 
+void server_registered(Writer& w, std::string_view line, const Record& r) {
+  if (!r.concurrent) return;
+  for (size_t i = 0; i < r.servers.size(); ++i)
+    w.sample(Families::server_registered.name,
+             {{"line", line}, {"role", role_of(i)}, {"server", r.servers[i].name}},
+             flag(r.servers[i].registered));
+}
+
 void line_state(Writer& w, std::string_view line, const Record& r) {
   for (engine::LineState state : engine::kAllLineStates)
     w.sample(Families::line_state.name, {{"line", line}, {"state", engine::to_string(state)}},
@@ -140,13 +148,14 @@ void test_calls(Writer& w, std::string_view line, const Record& r) {
 // Each sample's labels are written in the order of their names, as
 // prometheus-cpp did and the README shows, so that a grep of the exposition
 // keeps working.
-const std::array<LineFamily, 16> kLineFamilies = {{
+const std::array<LineFamily, 17> kLineFamilies = {{
     {Families::server_up, server_up},
     {Families::server_failures, server_failures},
     {Families::requests, requests},
     {Families::line_registered, line_registered},
     {Families::line_active_server, line_active_server},
     {Families::line_active_target, line_active_target},
+    {Families::server_registered, server_registered},
     {Families::line_state, line_state},
     {Families::registration_expiry, registration_expiry},
     {Families::certificate_expiry, certificate_expiry},

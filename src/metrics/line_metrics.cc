@@ -27,16 +27,22 @@ void LineMetrics::create() {
     record_.servers.emplace_back().name = server.name;
   // Counters whose labels are known now start at 0, so that increase() sees
   // their first event; those labelled by reasons appear when one happens.
-  record_.failback_possible = line_.failback.enabled && line_.servers.size() > 1;
+  bool concurrent = line_.redundancy == engine::Redundancy::kConcurrent;
+  // A concurrent line fails back when its primary registers again, whatever
+  // failback says, and never probes.
+  record_.failback_possible = (line_.failback.enabled || concurrent) && line_.servers.size() > 1;
   if (record_.failback_possible) {
     for (size_t backup = 1; backup < line_.servers.size(); ++backup)
       record_.failbacks.at({backup, 0});
+  }
+  if (record_.failback_possible && !concurrent) {
     for (auto result :
          {engine::FailbackProbe::Result::kSuccess, engine::FailbackProbe::Result::kUnavailable,
           engine::FailbackProbe::Result::kRejected})
       record_.failback_probes.at(result);
   }
   record_.test_call = line_.test_call.has_value();
+  record_.concurrent = concurrent;
   add_distributions(distributions_, line_.name, record_);
 }
 
@@ -115,6 +121,10 @@ void LineMetrics::on(const engine::TestCallFinished& call) {
   if (call.setup_to_first_18x)
     distributions_.observe(Families::test_call_post_dial_delay, line_.name, server, {},
                            seconds(*call.setup_to_first_18x));
+}
+
+void LineMetrics::on(const engine::ServerRegistration& holding) {
+  record_.servers.at(holding.server).registered = holding.held;
 }
 
 void LineMetrics::set_registered_on(std::optional<size_t> server) {

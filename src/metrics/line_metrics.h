@@ -39,6 +39,7 @@ class LineMetrics {
   void on(const engine::RegisterFailure& failure);
   void on(const engine::RequestFinished& request);
   void on(const engine::TestCallFinished& call);
+  void on(const engine::ServerRegistration& holding);
 
   void set_registered_on(std::optional<size_t> server);
   void switched();

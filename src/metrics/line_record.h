@@ -25,6 +25,8 @@ struct ServerView {
   // A TLS server's certificate chain: its earliest notAfter (Unix time), as
   // last read; none until read, and never for UDP and TCP servers.
   std::optional<double> certificate_expiry;
+  // redundancy: concurrent: whether it holds a registration of the line.
+  bool registered = false;
 };
 
 /// A failover's labels.
@@ -43,6 +45,7 @@ struct LineRecord {
   std::vector<ServerView> servers;  // in the line's order: 0 is the primary
   bool failback_possible = false;   // has the failback series
   bool test_call = false;           // makes test calls
+  bool concurrent = false;          // redundancy: concurrent: has the server_registered series
   engine::LineState state = engine::LineState::kRegistering;
   bool registered = false;
   std::optional<size_t> active_server;

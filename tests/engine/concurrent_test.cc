@@ -91,6 +91,30 @@ TEST(Concurrent, AKeepaliveThatFindsThePrimaryDownMovesTheLineToTheBackupWithout
   EXPECT_EQ(send_times(run.driver, 1, Method::kRegister), (Times{0ms}));
 }
 
+TEST(Concurrent, EventsSayWhichServersHoldARegistrationAndWhichIsActive) {
+  LineSettings line = concurrent_line();
+  line.keepalive_interval = 30s;
+  ScriptedLine run(line, {kOk, kOk});
+  run.driver.advance_to(10s);
+  run.servers.silent(0);
+  run.driver.advance_to(40s);
+
+  std::vector<std::string> log;
+  for (const auto& [at, holding] : events_of<ServerRegistration>(run.driver))
+    log.push_back(std::to_string(at.count()) + "ms " + std::to_string(holding.server) +
+                  (holding.held ? " held" : " lost " + holding.reason->label()));
+  EXPECT_EQ(log, (std::vector<std::string>{"0ms 0 held", "0ms 1 held", "37500ms 0 lost timeout"}));
+  // Registered is the line's active registration: the primary's at start-up,
+  // then the backup's when it became active, with what was left of it.
+  auto registered = events_of<Registered>(run.driver);
+  ASSERT_EQ(registered.size(), 2u);
+  EXPECT_EQ(registered[0].second.server, 0u);
+  EXPECT_EQ(registered[1].first, 37500ms);
+  EXPECT_EQ(registered[1].second.server, 1u);
+  EXPECT_EQ(registered[1].second.expires, 600s - 37500ms);
+  EXPECT_FALSE(registered[1].second.refresh);
+}
+
 TEST(Concurrent, ATestCallWhosePrimaryIsDownGoesThroughTheBackupAtOnceWithoutARegister) {
   ScriptedLine run(concurrent_line(), {kOk, kOk});
   run.driver.advance_to(10s);

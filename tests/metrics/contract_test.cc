@@ -51,6 +51,7 @@ const std::map<std::string, FamilySpec>& families() {
       {"sipsentry_line_switches_total", {"counter", {"line"}}},
       {"sipsentry_test_call_post_dial_delay_seconds", {"histogram", {"server"}}},
       {"sipsentry_tls_certificate_expiry_timestamp_seconds", {"gauge", {"line", "server"}}},
+      {"sipsentry_server_registered", {"gauge", {"line", "server", "role"}}},
   };
   return table;
 }
@@ -79,11 +80,23 @@ void registered_on_target(MetricsRecorder& recorder, const engine::LineSettings&
                                         engine::Target{"pbx1.example.com", 5060}});
 }
 
+/// A second line, `lobby`, with redundancy: concurrent, whose backup holds
+/// a registration: the one line kind with sipsentry_server_registered.
+void concurrent_backup_holds(MetricsRecorder& recorder) {
+  engine::LineSettings line = testing::reception_line();
+  line.name = "lobby";
+  line.redundancy = engine::Redundancy::kConcurrent;
+  recorder.add_line(line);
+  testing::record_at(recorder, line, std::chrono::seconds(7000),
+                     engine::ServerRegistration{1, true, std::nullopt, std::nullopt});
+}
+
 class ContractTest : public ::testing::Test {
  protected:
   ContractTest() {
     testing::record_history(recorder_, line_);
     registered_on_target(recorder_, line_);
+    concurrent_backup_holds(recorder_);
   }
 
   engine::LineSettings line_ = testing::reception_line();
@@ -147,7 +160,7 @@ TEST_F(ContractTest, LabelValuesAreBounded) {
       "status_[1-6][0-9][0-9]|icmp|tcp_refused|tcp_timeout|tls|dns|timeout|auth_failed|rejected|"
       "malformed|out_of_range");
   const std::map<std::string, std::regex> allowed{
-      {"line", std::regex("reception")},
+      {"line", std::regex("reception|lobby")},
       {"server", std::regex("pbx-[abc]|none")},
       {"from", std::regex("pbx-[abc]")},
       {"to", std::regex("pbx-[abc]")},

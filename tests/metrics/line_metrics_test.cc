@@ -53,6 +53,34 @@ class LineMetricsTest : public ::testing::Test {
   MetricsRecorder recorder_;
 };
 
+TEST_F(LineMetricsTest, ASuccessiveLineHasNoServerRegisteredSeries) {
+  register_on(0, 1s);
+  EXPECT_EQ(value("sipsentry_server_registered", server_labels(0)), std::nullopt);
+}
+
+TEST(ConcurrentLineMetricsTest, EachServerSaysWhetherItHoldsARegistration) {
+  MetricsRecorder recorder;
+  LineSettings line = testing::reception_line();
+  line.redundancy = Redundancy::kConcurrent;
+  recorder.add_line(line);
+  auto held = [&](const std::string& server, const std::string& role) {
+    return testing::value_of(recorder.scrape(), "sipsentry_server_registered",
+                             {{"line", "reception"}, {"server", server}, {"role", role}});
+  };
+  EXPECT_EQ(held("pbx-a", "primary"), 0);
+  testing::record_at(recorder, line, 1s, ServerRegistration{0, true});
+  testing::record_at(recorder, line, 1s, ServerRegistration{1, true});
+  EXPECT_EQ(held("pbx-a", "primary"), 1);
+  EXPECT_EQ(held("pbx-b", "backup"), 1);
+  testing::record_at(recorder, line, 9s, ServerRegistration{0, false, std::nullopt, kTimeout});
+  EXPECT_EQ(held("pbx-a", "primary"), 0);
+  EXPECT_EQ(held("pbx-b", "backup"), 1);
+  // No failback probe ever goes: a concurrent line has no probe series.
+  EXPECT_EQ(testing::value_of(recorder.scrape(), "sipsentry_failback_probes_total",
+                              {{"line", "reception"}, {"result", "success"}}),
+            std::nullopt);
+}
+
 TEST_F(LineMetricsTest, AddLineShowsTheLineRegisteringOnNoServer) {
   expect_state(LineState::kRegistering);
   expect_registered_on(std::nullopt);
