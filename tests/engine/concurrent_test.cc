@@ -75,13 +75,23 @@ TEST(Concurrent, AtStartUpTheLineWaitsForThePrimarysFirstAnswerBeforeSettlingOnT
             (std::vector<std::string>{"7500ms 0->1 REGISTER timeout detected in 7500ms"}));
 }
 
+/// Keep-alives every 30 s on both registrations; the primary goes silent at
+/// 10 s, and its keep-alive at 30 s finds it down at 37.5 s; run to 40 s.
+struct PrimaryDiesUnderKeepalives : ScriptedLine {
+  PrimaryDiesUnderKeepalives() : ScriptedLine(with_keepalives(), {kOk, kOk}) {
+    driver.advance_to(10s);
+    servers.silent(0);
+    driver.advance_to(40s);
+  }
+  static LineSettings with_keepalives() {
+    LineSettings line = concurrent_line();
+    line.keepalive_interval = 30s;
+    return line;
+  }
+};
+
 TEST(Concurrent, AKeepaliveThatFindsThePrimaryDownMovesTheLineToTheBackupWithoutARegister) {
-  LineSettings line = concurrent_line();
-  line.keepalive_interval = 30s;
-  ScriptedLine run(line, {kOk, kOk});
-  run.driver.advance_to(10s);
-  run.servers.silent(0);
-  run.driver.advance_to(40s);
+  PrimaryDiesUnderKeepalives run;
 
   EXPECT_EQ(failover_log(run.driver),
             (std::vector<std::string>{"37500ms 0->1 OPTIONS timeout detected in 7500ms"}));
@@ -92,12 +102,7 @@ TEST(Concurrent, AKeepaliveThatFindsThePrimaryDownMovesTheLineToTheBackupWithout
 }
 
 TEST(Concurrent, EventsSayWhichServersHoldARegistrationAndWhichIsActive) {
-  LineSettings line = concurrent_line();
-  line.keepalive_interval = 30s;
-  ScriptedLine run(line, {kOk, kOk});
-  run.driver.advance_to(10s);
-  run.servers.silent(0);
-  run.driver.advance_to(40s);
+  PrimaryDiesUnderKeepalives run;
 
   std::vector<std::string> log;
   for (const auto& [at, holding] : events_of<ServerRegistration>(run.driver))
