@@ -30,11 +30,14 @@ bool listed(const engine::SendRequest& request) {
          request.purpose != engine::Purpose::kObserve;
 }
 
-std::string describe_send(const engine::WireSend& send) {
+/// `concurrent`: a line's REGISTER that is no renewal is one server's own
+/// attempt, not a step of a walk through the list.
+std::string describe_send(const engine::WireSend& send, bool concurrent) {
   engine::Purpose purpose = send.request.purpose;
   bool call = purpose == engine::Purpose::kInvite || purpose == engine::Purpose::kAck ||
               purpose == engine::Purpose::kBye || purpose == engine::Purpose::kCancel;
   std::string what = call ? "test call" : engine::to_string(purpose);
+  if (concurrent && purpose == engine::Purpose::kWalk) what = "registration attempt";
   std::replace(what.begin(), what.end(), '_', ' ');
   if (send.attempt > 0) what += ", retransmission " + std::to_string(send.attempt);
   if (send.request.authorize) what += ", with credentials";
@@ -100,9 +103,10 @@ struct EventPrinter {
     return text;
   }
   std::string operator()(const engine::RegisterFailure& failure) const {
+    bool concurrent = line.redundancy == engine::Redundancy::kConcurrent;
     std::string text =
         "FAILOVER FAILED: every server unavailable (last: " + failure.last_reason.label() +
-        "); walk again in ";
+        (concurrent ? "); each retries on its own, the first in " : "); walk again in ");
     if (line.register_retry.mode == engine::RegisterRetry::Mode::kFixed)
       return text + format_duration(failure.retry_in);
     // The plan's engine draws the longest wait; a line draws within half of it.
@@ -163,12 +167,19 @@ void print_header(std::ostream& out, const engine::LineSettings& line, engine::S
         << describe_server(server, written) << ", REGISTER budget " << format_duration(budget)
         << "\n";
   }
+  bool concurrent = line.redundancy == engine::Redundancy::kConcurrent;
+  if (concurrent)
+    out << "  redundancy concurrent: every server holds its own registration (own Call-ID, "
+           "refresh, keep-alive, retry); test calls go through the first server that holds "
+           "one; no failback probes\n";
   if (line.keepalive_interval > 0ms)
     out << "  keep-alive OPTIONS every " << format_duration(line.keepalive_interval)
-        << " to the current server (not listed)\n";
+        << (concurrent ? " to every server holding a registration" : " to the current server")
+        << " (not listed)\n";
   if (line.observe_interval > 0ms)
     out << "  observation OPTIONS every " << format_duration(line.observe_interval)
-        << " to the other servers (not listed)\n";
+        << (concurrent ? " to the servers not holding a registration" : " to the other servers")
+        << " (not listed)\n";
   if (line.test_call) print_test_call(out, line);
 }
 
@@ -203,7 +214,7 @@ void print_plan(std::ostream& out, const engine::LineSettings& line, engine::Sce
       if (!listed(send->request)) continue;
       out << "  " << format_offset(send->at) << "  " << engine::to_string(send->request.method)
           << " -> " << server_label(line, send->request.server, send->request.target) << " ("
-          << describe_send(*send) << ")\n";
+          << describe_send(*send, line.redundancy == engine::Redundancy::kConcurrent) << ")\n";
       continue;
     }
     const engine::Event& event = std::get<engine::Event>(entry);

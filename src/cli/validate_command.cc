@@ -30,7 +30,13 @@ std::string describe_sends(const std::vector<engine::Millis>& sends) {
 std::string redundancy_settings(const engine::LineSettings& line) {
   std::string text;
   using Mode = engine::FailbackSettings::Mode;
-  switch (line.failback.mode) {
+  bool concurrent = line.redundancy == engine::Redundancy::kConcurrent;
+  if (concurrent)
+    text +=
+        "; concurrent: registered with every server at once, calls through the first that "
+        "holds a registration, back to the primary when it registers again";
+  // A concurrent line has no failback probes: the failback mode does not apply.
+  switch (concurrent ? Mode::kTimer : line.failback.mode) {
     case Mode::kTimer:
       break;
     case Mode::kRegistration:
@@ -46,6 +52,9 @@ std::string redundancy_settings(const engine::LineSettings& line) {
   }
   if (line.register_retry.mode == engine::RegisterRetry::Mode::kBackoff)
     text += "; register retry RFC 5626 back-off from " + format_duration(line.register_retry.base) +
+            (concurrent ? " (" + format_duration(line.register_retry.base_not_failed) +
+                              " while another server holds a registration)"
+                        : std::string()) +
             " up to " + format_duration(line.register_retry.max);
   return text;
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # config/phones.yaml, the example of lines that behave like Polycom and
-# Yealink phones and of RFC 5626's back-off, stays a good file: `validate
+# Yealink phones (successive and concurrent) and of RFC 5626's back-off, stays a good file: `validate
 # --strict` accepts it and says each line's redundancy settings, and `plan`
 # shows each mode where it acts (the refresh probing the primary, the
 # back-off's bounds).
@@ -47,4 +47,17 @@ with_secrets plan -c "$example" --line lobby --scenario all-silent >"$work/plan"
 expect_exit "plan of lobby" 0 $?
 expect_output "the back-off's first wait is 30 s to 1 min" "$work/plan" \
   "FAILOVER FAILED: .*walk again in 30s to 1m \(RFC 5626 back-off, drawn at random\)"
+expect_output "the concurrent line says so" "$work/out" \
+  "^yealink-concurrent: .*; concurrent: registered with every server at once, calls through the first that holds a registration, back to the primary when it registers again$"
+# The concurrent line registers with both at once; its primary silent, the
+# line settles on the backup after the primary's 7.5 s, and the test call
+# goes straight through the backup, with no REGISTER before it.
+with_secrets plan -c "$example" --line yealink-concurrent --scenario primary-silent >"$work/plan" 2>&1
+expect_exit "plan of yealink-concurrent" 0 $?
+expect_output "both registrations go out at once" "$work/plan" \
+  "0:00:00\.000  REGISTER -> pbx-b \(registration attempt\)"
+expect_output "… the backup becomes active at the primary's budget" "$work/plan" \
+  "0:00:07\.500  FAILOVER pbx-a -> pbx-b \(REGISTER, timeout, detected in 7\.5s\)"
+expect_output "… and the test call goes through it" "$work/plan" \
+  "0:15:00\.000  INVITE -> pbx-b \(test call\)"
 finish

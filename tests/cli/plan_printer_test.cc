@@ -25,6 +25,28 @@ std::string plan_text(const LineSettings& line, Scenario scenario) {
   return out.str();
 }
 
+TEST(PlanPrinter, ConcurrentRegistersWithEveryServerAtOnceAndNeverProbes) {
+  LineSettings line = reception();
+  line.redundancy = Redundancy::kConcurrent;
+  std::string text = plan_text(line, Scenario::kPrimarySilent);
+  for (const char* expected : {
+           "  redundancy concurrent: every server holds its own registration",
+           "  0:00:00.000  REGISTER -> pbx-a (registration attempt)\n"
+           "  0:00:00.000  REGISTER -> pbx-b (registration attempt)\n"
+           "  0:00:00.000  pbx-b answered 200 after 0s\n"
+           "  0:00:00.000  pbx-b holds a registration\n",
+           "  0:00:07.500  pbx-a unavailable: timeout after 7.5s\n"
+           "  0:00:07.500  registered on pbx-b, expires in 3592.5s\n"
+           "  0:00:07.500  FAILOVER pbx-a -> pbx-b (REGISTER, timeout, detected in 7.5s)\n",
+           // register_retry_interval after its own failure: pbx-a tries again.
+           "  0:00:37.500  REGISTER -> pbx-a (registration attempt)\n",
+       })
+    EXPECT_NE(text.find(expected), std::string::npos) << "missing:\n"
+                                                      << expected << "\nin:\n"
+                                                      << text;
+  EXPECT_EQ(text.find("(failback probe"), std::string::npos) << text;
+}
+
 TEST(PlanPrinter, PrimarySilentShowsRetransmissionsFailoverAndAFailedFailbackProbe) {
   std::string text = plan_text(reception(), Scenario::kPrimarySilent);
   for (const char* expected : {
