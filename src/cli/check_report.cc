@@ -59,12 +59,16 @@ std::string with_target(const std::string& name, const std::optional<engine::Tar
   return target ? name + " (" + target_text(*target) + ")" : name;
 }
 
-/// "up: OPTIONS 200 in 2ms", "down: REGISTER icmp after 0s".
+/// "up: OPTIONS 200 in 2ms", "down: REGISTER icmp after 0s"; a concurrent
+/// line's server adds whether it holds a registration.
 std::string describe_server(const ServerResult& server) {
-  if (!server.probed) return "down: no result before the check timed out";
+  std::string holding;
+  if (server.holds_registration)
+    holding = *server.holds_registration ? "; holds a registration" : "; no registration";
+  if (!server.probed) return "down: no result before the check timed out" + holding;
   return std::string(server.up ? "up: " : "down: ") + engine::to_string(server.method) + " " +
          server_outcome(server) + (server.rtt() ? " in " : " after ") +
-         format_duration(server.duration);
+         format_duration(server.duration) + holding;
 }
 
 /// "expires 2026-12-06 14:03:00Z (in 3 days)", "expired … (2 days ago)",

@@ -105,8 +105,11 @@ CheckStatus overall_status(const std::vector<LineResult>& lines) {
 
 LineResult initial_line_result(const engine::LineSettings& line, bool calls) {
   LineResult result{.name = line.name};
-  for (size_t i = 0; i < line.servers.size(); ++i)
+  bool concurrent = line.redundancy == engine::Redundancy::kConcurrent;
+  for (size_t i = 0; i < line.servers.size(); ++i) {
     result.servers.push_back({.server = line.servers[i], .primary = i == 0});
+    if (concurrent) result.servers.back().holds_registration = false;
+  }
   if (calls) result.call = CallResult{};
   if (calls && line.test_call)
     result.call = CallResult{.kind = CallResult::Kind::kNotPlaced,
@@ -176,6 +179,9 @@ void ResultCollector::seal(size_t index, const engine::LineEngine& engine, bool 
   result.registered_server = engine.registered_server();
   result.registered_target = engine.registered_target();
   result.off_primary_target = result.registered_server == 0 && !engine.on_primary();
+  for (size_t i = 0; i < result.servers.size(); ++i)
+    if (result.servers[i].holds_registration)
+      result.servers[i].holds_registration = engine.holds_registration(i);
   result.timed_out = timed_out;
   sealed_.at(index) = true;
 }

@@ -42,6 +42,9 @@ struct ServerResult {
   // A TLS server's certificate chain, read in a handshake of its own (tls/);
   // nullopt for UDP and TCP servers, names resolved by SRV, and until read.
   std::optional<tls::CertificateReading> certificate{};
+  // redundancy: concurrent: whether it holds a registration of the line;
+  // nullopt for a successive line, which holds one at registered_server.
+  std::optional<bool> holds_registration{};
 
   /// The round-trip time, when a response came back.
   std::optional<engine::Millis> rtt() const {

@@ -54,6 +54,7 @@ nlohmann::json server_json(const ServerResult& server, const char* unprobed_reas
   if (!server.probed) out["reason"] = unprobed_reason ? nlohmann::json(unprobed_reason) : nullptr;
   if (auto rtt = server.rtt()) out["rtt_seconds"] = rtt->count() / 1000.0;
   if (server.target) out["target"] = target_json(*server.target);
+  if (server.holds_registration) out["holds_registration"] = *server.holds_registration;
   add_certificate(out, server);
   return out;
 }

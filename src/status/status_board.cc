@@ -76,6 +76,8 @@ void StatusBoard::apply(Entry& entry, const engine::Event& event, WallTime now) 
         LineSwitch{.failback = true, .from = failback->from, .to = failback->to, .at = now};
   } else if (auto* call = std::get_if<engine::TestCallFinished>(&event.what)) {
     apply_call(entry, *call);
+  } else if (auto* holding = std::get_if<engine::ServerRegistration>(&event.what)) {
+    result.servers.at(holding->server).holds_registration = holding->held;
   }
 }
 

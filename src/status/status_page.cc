@@ -192,6 +192,9 @@ void write_server(std::string& out, const LineStatus& status, size_t index, Wall
     out += "no result yet";
   else
     out += server.up ? "<span class=\"up\">up</span>" : "<span class=\"down\">down</span>";
+  // A concurrent line: each server holds a registration of its own, or not.
+  if (server.holds_registration)
+    out += *server.holds_registration ? ", registered" : ", not registered";
   out += "</td><td>";
   if (server.probed) add(out, engine::to_string(server.method));
   out += "</td><td class=\"num\">";

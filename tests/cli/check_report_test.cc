@@ -313,6 +313,31 @@ TEST(CheckJson, SchemaOneWithEveryFieldOfALineOnItsBackup) {
   EXPECT_DOUBLE_EQ(line["servers"][1]["rtt_seconds"].get<double>(), 0.002);
 }
 
+/// desk on its backup with redundancy: concurrent: pbx-a lost its
+/// registration, pbx-b holds one.
+LineResult concurrent_on_backup() {
+  LineResult line = on_backup();
+  line.servers[0].holds_registration = false;
+  line.servers[1].holds_registration = true;
+  return line;
+}
+
+TEST(CheckJson, AConcurrentLinesServersSayWhetherTheyHoldARegistration) {
+  auto doc =
+      nlohmann::json::parse(printed(ReportFormat::kJson, report_of({concurrent_on_backup()})));
+  EXPECT_EQ(doc["lines"][0]["servers"][0]["holds_registration"], false);
+  EXPECT_EQ(doc["lines"][0]["servers"][1]["holds_registration"], true);
+  auto plain = nlohmann::json::parse(printed(ReportFormat::kJson, report_of({on_backup()})));
+  EXPECT_FALSE(plain["lines"][0]["servers"][1].contains("holds_registration"))
+      << "a successive line holds its one registration at registered_server";
+}
+
+TEST(CheckText, AConcurrentLinesServersSayWhetherTheyHoldARegistration) {
+  std::string text = printed(ReportFormat::kText, report_of({concurrent_on_backup()}));
+  EXPECT_NE(text.find("down: REGISTER icmp after 1ms; no registration"), std::string::npos) << text;
+  EXPECT_NE(text.find("up: REGISTER 200 in 2ms; holds a registration"), std::string::npos) << text;
+}
+
 TEST(CheckJson, TargetsBesideTheirServersAndNoneWithoutSrv) {
   auto doc =
       nlohmann::json::parse(printed(ReportFormat::kJson, report_of({srv_on_second_target()})));

@@ -55,6 +55,25 @@ TEST(StatusBoard, AStateChangeMovesSinceAndTheRegisteredServerFollowsTheEvents) 
   EXPECT_EQ(desk.since, clock.now);
 }
 
+TEST(StatusBoard, AConcurrentLinesServersFollowTheirRegistrations) {
+  ManualClock clock;
+  StatusBoard board({}, clock.clock());
+  engine::LineSettings line = two_server_line("desk");
+  line.redundancy = engine::Redundancy::kConcurrent;
+  board.on_line_added(line);
+  EXPECT_EQ(board.line("desk")->result.servers[1].holds_registration, false);
+  board.on_event(line, engine::Event{0ms, engine::ServerRegistration{1, true}});
+  EXPECT_EQ(board.line("desk")->result.servers[1].holds_registration, true);
+  board.on_event(line, engine::Event{0ms, engine::ServerRegistration{1, false, std::nullopt,
+                                                                     Reason{Reason::Kind::kIcmp}}});
+  EXPECT_EQ(board.line("desk")->result.servers[1].holds_registration, false);
+  EXPECT_FALSE(board.line("desk")->result.servers[0].holds_registration.value());
+
+  board.on_line_added(two_server_line("hall"));
+  EXPECT_FALSE(board.line("hall")->result.servers[0].holds_registration.has_value())
+      << "a successive line's servers have no registration of their own";
+}
+
 TEST(StatusBoard, AFailoverAndAFailbackAreTheLastSwitchWithTheirTime) {
   ManualClock clock;
   StatusBoard board({}, clock.clock());
