@@ -32,12 +32,7 @@ set -u
 sipsentry=$1
 . "$(dirname "$0")/lib.sh"
 
-primary_port=$(free_port)
-backup_port=$(free_port)
-callee_port=$(free_port)
-start_sipp callee call_answer.xml "$callee_port" || exit 1
-start_kamailio primary "$primary_port" "s3cret" "" "$callee_port" || exit 1
-start_kamailio backup "$backup_port" "s3cret" "" "$callee_port" || exit 1
+start_calling_pair || exit 1
 
 refresh_ratio=0.9
 budget=1.5      # pbx-a's non-last budget: (1 + 2 + 4 + 8) × T1 100 ms
@@ -71,22 +66,6 @@ YAML
   started_pids="$started_pids $!"
 }
 
-# since MODE MARK: MODE's log after its first MARK lines.
-since() { tail -n "+$(($2 + 1))" "$work/$1.log"; }
-
-# event_time MODE MARK EXTENDED_REGEX: the time (seconds since the epoch) of
-# the first event after MARK lines that matches; empty when there is none.
-event_time() {
-  ts=$(since "$1" "$2" | grep -E -m 1 -- "$3" | sed -E 's/^ts=([^ ]*) .*/\1/')
-  [ -n "$ts" ] && date -d "$ts" +%s.%N
-}
-
-# mark_before MODE MARK EXTENDED_REGEX: a mark for the first such event
-# after MARK lines and what follows it (the number of the line before it).
-mark_before() {
-  echo $(($2 + $(since "$1" "$2" | grep -nE -m 1 -- "$3" | cut -d: -f1) - 1))
-}
-
 # refresh_due MODE MARK EXTENDED_REGEX: when the registration that the first
 # such event (registered or refreshed) after MARK lines reports is due for
 # its refresh: refresh_ratio × the expiry the registrar granted, after it.
@@ -95,52 +74,6 @@ refresh_due() {
   awk -v t="$(event_time "$@")" -v e="$expires" -v r="$refresh_ratio" \
     'BEGIN { printf "%.6f", t + r * e }'
 }
-
-# wait_event MODE MARK EXTENDED_REGEX SECONDS: waits for such an event.
-wait_event() {
-  end=$(($(date +%s) + $4))
-  while [ "$(date +%s)" -le "$end" ]; do
-    since "$1" "$2" | grep -qE -- "$3" && return 0
-    sleep 0.1
-  done
-  echo "no /$3/ in $1's log"
-  return 1
-}
-
-# requests SERVER METHOD MODE: "TIME CALL-ID" of each METHOD that the
-# registrar SERVER received from MODE's instance.
-requests() {
-  eval "address=\$${3}_address"
-  grep -F "received $2 from $address:" "$work/$1/log" |
-    sed -E 's/.* call_id=([^ ]*) .* at=([0-9.]+).*/\2 \1/'
-}
-
-# first_request_after SERVER METHOD MODE TIME: the first such request's "TIME
-# CALL-ID" after TIME.
-first_request_after() {
-  requests "$1" "$2" "$3" | awk -v t="$4" '$1 > t { print; exit }'
-}
-
-# count_requests_by SERVER METHOD MODE TIME: how many came by TIME.
-count_requests_by() {
-  requests "$1" "$2" "$3" | awk -v t="$4" '$1 <= t { n++ } END { print n + 0 }'
-}
-
-# expect_near NAME ACTUAL PLANNED: ACTUAL within $tolerance of PLANNED.
-expect_near() {
-  if [ -n "$2" ] && awk -v a="$2" -v p="$3" -v t="$tolerance" 'BEGIN { exit !(a - p <= t && p - a <= t) }'
-  then passes=$((passes + 1)); else
-    echo "FAIL: $1: at ${2:-never}, planned $3 (± $tolerance s)"; failures=$((failures + 1)); fi
-}
-
-# expect_before NAME EARLIER LATER: both times known, EARLIER < LATER.
-expect_before() {
-  if [ -n "$2" ] && [ -n "$3" ] && awk -v a="$2" -v b="$3" 'BEGIN { exit !(a < b) }'
-  then passes=$((passes + 1)); else
-    echo "FAIL: $1: ${2:-never} is not before ${3:-never}"; failures=$((failures + 1)); fi
-}
-
-plus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", a + b }'; }
 
 show_logs() {
   for name in registration new_requests; do echo "--- $name"; grep -v "msg=\"sofia" "$work/$name.log"; done
@@ -239,27 +172,11 @@ expect_refresh_to_backup() {
   refreshed_mark=$(mark_before registration "$probe_mark" "event=refreshed server=pbx-b")
 }
 
-# expect_invite_through_backup MARK REASON: new_requests' line being on
-# pbx-b by MARK lines, a test call's INVITE goes to pbx-a first, unavailable
-# (REASON), then at once through pbx-b, with no REGISTER before it.
-expect_invite_through_backup() {
-  wait_event new_requests "$1" "event=test_call result=answered invite_server=pbx-b" 10
-  expect_exit "new_requests, pbx-a $2: a test call answered through pbx-b" 0 $?
-  gave_up=$(event_time new_requests "$1" "event=request server=pbx-a method=INVITE outcome=$2")
-  expect_exit "new_requests, pbx-a $2: its INVITE went to pbx-a first" 0 "$([ -n "$gave_up" ]; echo $?)"
-  invite=$(first_request_after backup INVITE new_requests "${gave_up:-0}")
-  expect_near "new_requests, pbx-a $2: then to pbx-b at once" "${invite%% *}" "${gave_up:-0}"
-  # A REGISTER walk would come between the two (refreshes are 9 s apart).
-  expect_exit "new_requests, pbx-a $2: no REGISTER reached pbx-b before that INVITE" \
-    "$(count_requests_by backup REGISTER new_requests "$(plus "${gave_up:-0}" -0.01)")" \
-    "$(count_requests_by backup REGISTER new_requests "${invite%% *}")"
-}
-
 expect_refresh_to_backup "$registration_mark" "event=registered server=pbx-b" timeout "$budget"
 # The calls that start once the line is on pbx-b: those after the first
 # call that ends there (it may have started on pbx-a).
 on_backup_mark=$(mark_before new_requests "$new_requests_mark" "event=registered server=pbx-b")
-expect_invite_through_backup \
+expect_invite_through_backup new_requests \
   "$(($(mark_before new_requests "$on_backup_mark" "event=test_call") + 1))" timeout
 
 # --- 3. pbx-a dies (killed, it answers nothing it had queued): an ICMP
@@ -269,7 +186,7 @@ primary_family=$(kamailio_pids "$primary_pid")
 # shellcheck disable=SC2086 # a list of pids
 kill -KILL $primary_family && wait_gone 50 $primary_family
 expect_refresh_to_backup "$refreshed_mark" "event=refreshed server=pbx-b" icmp 0
-expect_invite_through_backup "$new_requests_mark" icmp
+expect_invite_through_backup new_requests "$new_requests_mark" icmp
 
 [ "$failures" -eq 0 ] || show_logs
 finish

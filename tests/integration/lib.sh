@@ -232,3 +232,103 @@ stop_kamailio() {
   wait_gone 50 $family
   rm -f "$work/$1/pid"
 }
+
+# --- Times on the wire against a sipsentry instance's log. An instance
+# NAME logs (text format) to $work/NAME.log and sends from $NAME_address,
+# which tells its requests apart in the registrars' logs (Kamailio logs
+# each request's method, source, Call-ID and arrival time). A MARK is a
+# number of log lines: what came before it is not searched. Times are
+# seconds since the epoch; $tolerance is the slack of expect_near.
+
+# since NAME MARK: NAME's log after its first MARK lines.
+since() { tail -n "+$(($2 + 1))" "$work/$1.log"; }
+
+# event_time NAME MARK EXTENDED_REGEX: the time of the first event after
+# MARK lines that matches; empty when there is none.
+event_time() {
+  ts=$(since "$1" "$2" | grep -E -m 1 -- "$3" | sed -E 's/^ts=([^ ]*) .*/\1/')
+  [ -n "$ts" ] && date -d "$ts" +%s.%N
+}
+
+# mark_before NAME MARK EXTENDED_REGEX: a mark for the first such event
+# after MARK lines and what follows it (the number of the line before it).
+mark_before() {
+  echo $(($2 + $(since "$1" "$2" | grep -nE -m 1 -- "$3" | cut -d: -f1) - 1))
+}
+
+# wait_event NAME MARK EXTENDED_REGEX SECONDS: waits for such an event.
+wait_event() {
+  end=$(($(date +%s) + $4))
+  while [ "$(date +%s)" -le "$end" ]; do
+    since "$1" "$2" | grep -qE -- "$3" && return 0
+    sleep 0.1
+  done
+  echo "no /$3/ in $1's log"
+  return 1
+}
+
+# requests SERVER METHOD NAME: "TIME CALL-ID" of each METHOD that the
+# registrar SERVER (started by start_kamailio) received from NAME.
+requests() {
+  eval "address=\$${3}_address"
+  grep -F "received $2 from $address:" "$work/$1/log" |
+    sed -E 's/.* call_id=([^ ]*) .* at=([0-9.]+).*/\2 \1/'
+}
+
+# first_request_after SERVER METHOD NAME TIME: the first such request's
+# "TIME CALL-ID" after TIME.
+first_request_after() {
+  requests "$1" "$2" "$3" | awk -v t="$4" '$1 > t { print; exit }'
+}
+
+# count_requests_by SERVER METHOD NAME TIME: how many came by TIME.
+count_requests_by() {
+  requests "$1" "$2" "$3" | awk -v t="$4" '$1 <= t { n++ } END { print n + 0 }'
+}
+
+# expect_near CHECK ACTUAL PLANNED: ACTUAL within $tolerance of PLANNED.
+expect_near() {
+  if [ -n "$2" ] && awk -v a="$2" -v p="$3" -v t="$tolerance" 'BEGIN { exit !(a - p <= t && p - a <= t) }'
+  then passes=$((passes + 1)); else
+    echo "FAIL: $1: at ${2:-never}, planned $3 (± $tolerance s)"; failures=$((failures + 1)); fi
+}
+
+# expect_before CHECK EARLIER LATER: both times known, EARLIER < LATER.
+expect_before() {
+  if [ -n "$2" ] && [ -n "$3" ] && awk -v a="$2" -v b="$3" 'BEGIN { exit !(a < b) }'
+  then passes=$((passes + 1)); else
+    echo "FAIL: $1: ${2:-never} is not before ${3:-never}"; failures=$((failures + 1)); fi
+}
+
+# plus A B: the sum of two times (or a time and a duration).
+plus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", a + b }'; }
+
+# start_calling_pair: a SIPp callee that answers every call (on
+# $callee_port), and Kamailio registrars `primary` on $primary_port and
+# `backup` on $backup_port (password s3cret) that relay calls to it.
+start_calling_pair() {
+  primary_port=$(free_port)
+  backup_port=$(free_port)
+  callee_port=$(free_port)
+  start_sipp callee call_answer.xml "$callee_port" &&
+    start_kamailio primary "$primary_port" "s3cret" "" "$callee_port" &&
+    start_kamailio backup "$backup_port" "s3cret" "" "$callee_port"
+}
+
+# expect_invite_through_backup NAME MARK REASON: after MARK lines of NAME's
+# log (its line's servers pbx-a and pbx-b on the registrars `primary` and
+# `backup`), a test call answered through pbx-b whose INVITE went to pbx-a
+# first, unavailable (REASON), then at once through pbx-b, with no
+# REGISTER before it.
+expect_invite_through_backup() {
+  wait_event "$1" "$2" "event=test_call result=answered invite_server=pbx-b" 10
+  expect_exit "$1, pbx-a $3: a test call answered through pbx-b" 0 $?
+  gave_up=$(event_time "$1" "$2" "event=request server=pbx-a method=INVITE outcome=$3")
+  expect_exit "$1, pbx-a $3: its INVITE went to pbx-a first" 0 "$([ -n "$gave_up" ]; echo $?)"
+  invite=$(first_request_after backup INVITE "$1" "${gave_up:-0}")
+  expect_near "$1, pbx-a $3: then to pbx-b at once" "${invite%% *}" "${gave_up:-0}"
+  # A REGISTER first would reach pbx-b between the two.
+  expect_exit "$1, pbx-a $3: no REGISTER reached pbx-b before that INVITE" \
+    "$(count_requests_by backup REGISTER "$1" "$(plus "${gave_up:-0}" -0.01)")" \
+    "$(count_requests_by backup REGISTER "$1" "${invite%% *}")"
+}
