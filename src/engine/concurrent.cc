@@ -104,7 +104,7 @@ void LineEngine::hold(size_t entry, const Pending& request, const Outcome& outco
   // place follows, and reports itself when it moves.
   bool moved = choose_active(std::nullopt);
   if (renewal && !moved && current_ == request.server)
-    emit(Registered{entry, granted, true, target_of(request.server)});
+    emit(Registered{entry, granted, true, target_of(request.server), on_primary()});
 }
 
 void LineEngine::lose(size_t entry, Method method, const Reason& reason, Millis detection) {
@@ -169,7 +169,8 @@ bool LineEngine::choose_active(std::optional<size_t> lost) {
   concurrent_state(lost);
   if (moved && active) {
     const Holding& now_active = holdings_[*active];
-    emit(Registered{*active, now_active.expires_at - now_, false, target_of(*current_)});
+    emit(Registered{*active, now_active.expires_at - now_, false, target_of(*current_),
+                    on_primary()});
     size_t from_entry = entry_of(from);
     const Holding& was = holdings_[from_entry];
     if (*active > from_entry)

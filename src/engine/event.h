@@ -33,6 +33,9 @@ struct Registered {
   Millis expires{};  // granted expiry, counted from the event's time
   bool refresh{};    // a renewal on the same server
   std::optional<Target> target{};
+  // Where the line belongs: the primary, or its first SRV target. False on
+  // a backup, and on the primary's second target, though `server` is 0.
+  bool on_primary = true;
 };
 
 /// redundancy: concurrent: servers[server] now holds a registration of the

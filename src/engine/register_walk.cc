@@ -103,7 +103,7 @@ void LineEngine::registered_on(SlotId server, DialogId dialog, const Outcome& ou
   last_ = server;
   slots_.place(server).dialog = dialog;
   set_state(LineState::kRegistered);
-  emit(Registered{entry_of(server), granted, refresh, target_of(server)});
+  emit(Registered{entry_of(server), granted, refresh, target_of(server), on_primary()});
   auto refresh_after = std::chrono::duration_cast<Millis>(granted * settings_.refresh_ratio);
   start_timer(TimerKind::kRefresh, refresh_after - failback_probe_lead(server, refresh_after));
   if (!moved) return;

@@ -40,7 +40,8 @@ const Family Families::line_active_target{
     "sipsentry_line_active_target_info", Type::kGauge,
     "1 on the SRV target (HOST:PORT;transport=T) of the server the line is registered with; no "
     "series without SRV or without a registration. At most one series a line, whatever the "
-    "size of the record set: it follows the line's registration, it is not a history."};
+    "size of the record set: it follows the line's registration, it is not a history. role is "
+    "primary on the primary's first target only: on its second the line is on a backup."};
 const Family Families::server_registered{
     "sipsentry_server_registered", Type::kGauge,
     "1 while the server holds a registration of the line, 0 when it does not; only for lines "

@@ -41,7 +41,7 @@ struct Families {
   // Lines and their registration.
   static const Family line_registered;      // line
   static const Family line_active_server;   // line, server, role
-  static const Family line_active_target;   // line, server, target (SRV only)
+  static const Family line_active_target;   // line, role, server, target (SRV only)
   static const Family server_registered;    // line, server, role (concurrent lines only)
   static const Family line_state;           // line, state
   static const Family registration_expiry;  // line

@@ -59,11 +59,13 @@ void line_active_server(Writer& w, std::string_view line, const Record& r) {
 
 // Written from the line's one active_target at every scrape: a line that
 // moves or leaves has its old series gone from the next scrape, and a
-// record set of any size makes at most this one series a line.
+// record set of any size makes at most this one series a line. Its role
+// is the target's: on the primary's second target the line is on a backup.
 void line_active_target(Writer& w, std::string_view line, const Record& r) {
   if (!r.active_server || !r.active_target) return;
   w.sample(Families::line_active_target.name,
            {{"line", line},
+            {"role", r.active_on_primary ? "primary" : "backup"},
             {"server", r.servers[*r.active_server].name},
             {"target", r.active_target->describe()}},
            uint64_t{1});

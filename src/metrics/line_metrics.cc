@@ -74,6 +74,7 @@ void LineMetrics::on(const engine::StateChanged& changed) {
 void LineMetrics::on(const engine::Registered& registered) {
   set_registered_on(registered.server);
   record_.active_target = registered.target;
+  record_.active_on_primary = registered.on_primary;
   record_.registration_expiry = wall_seconds_ + seconds(registered.expires);
 }
 

@@ -53,6 +53,9 @@ struct LineRecord {
   // server as configured, or no registration). One at most: the line's
   // active_target_info series is this, never a history of targets.
   std::optional<engine::Target> active_target;
+  // Whether the active registration is where the line belongs: on the
+  // primary's second target the line is on a backup (role "backup").
+  bool active_on_primary = true;
   std::optional<double> registration_expiry;  // Unix time
   std::optional<double> last_switch;          // Unix time
   uint64_t switches = 0;

@@ -56,11 +56,14 @@ void StatusBoard::apply(Entry& entry, const engine::Event& event, WallTime now) 
     if (changed->to != engine::LineState::kRegistered) {
       result.registered_server.reset();
       result.registered_target.reset();
+      result.off_primary_target = false;
     }
     status.since = now;
   } else if (auto* registered = std::get_if<engine::Registered>(&event.what)) {
     result.registered_server = registered->server;
     result.registered_target = registered->target;
+    // On the primary's second SRV target the line is on a backup, as check says.
+    result.off_primary_target = registered->server == 0 && !registered->on_primary;
   } else if (auto* failover = std::get_if<engine::Failover>(&event.what)) {
     result.failover = *failover;
     status.last_switch = LineSwitch{.from = failover->from,

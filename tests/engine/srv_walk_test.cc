@@ -91,6 +91,21 @@ TEST(SrvWalk, FailbackProbesThePrimarysFirstTargetAndMovesBack) {
   EXPECT_FALSE(line.driver.timer_due({TimerKind::kFailback}));
 }
 
+TEST(SrvWalk, RegisteredSaysWhetherTheLineIsOnThePrimarysFirstTarget) {
+  SrvLine line(
+      srv_line(2), {{kA, kB}},
+      {{"a.example.com", Outcome::response(503)}, {"b.example.com", Outcome::response(200)}});
+  line.servers.answer("a.example.com", 200);
+  line.driver.advance_to(1801s);
+  auto registered = events_of<Registered>(line.driver);
+  ASSERT_EQ(registered.size(), 2u);
+  // On b, the primary's second target: server 0, but not where it belongs.
+  EXPECT_EQ(registered[0].second.server, 0u);
+  EXPECT_FALSE(registered[0].second.on_primary);
+  EXPECT_EQ(registered[1].second.target, kA);
+  EXPECT_TRUE(registered[1].second.on_primary);
+}
+
 TEST(SrvWalk, RefreshAndKeepaliveGoToTheTargetTheLineRegisteredWith) {
   LineSettings settings = srv_line();
   settings.keepalive_interval = 30s;

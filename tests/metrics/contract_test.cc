@@ -32,7 +32,7 @@ const std::map<std::string, FamilySpec>& families() {
       {"sipsentry_request_duration_seconds", {"histogram", {"server", "method"}}},
       {"sipsentry_line_registered", {"gauge", {"line"}}},
       {"sipsentry_line_active_server", {"gauge", {"line", "server", "role"}}},
-      {"sipsentry_line_active_target_info", {"gauge", {"line", "server", "target"}}},
+      {"sipsentry_line_active_target_info", {"gauge", {"line", "role", "server", "target"}}},
       {"sipsentry_line_state", {"gauge", {"line", "state"}}},
       {"sipsentry_failovers_total", {"counter", {"line", "from", "to", "method", "reason"}}},
       {"sipsentry_failbacks_total", {"counter", {"line", "from", "to"}}},

@@ -248,6 +248,24 @@ TEST_F(LineMetricsTest, ActiveTargetFollowsTheRegistrationWithoutStaleSeries) {
   EXPECT_EQ(active_targets(recorder_.scrape()), Seen{});
 }
 
+TEST_F(LineMetricsTest, AnActiveTargetsRoleIsBackupOnThePrimarysSecondTarget) {
+  auto role = [this] {
+    for (const testing::Sample& sample :
+         testing::samples_with(recorder_.scrape(), "line", "reception"))
+      if (sample.name == "sipsentry_line_active_target_info") return sample.labels.at("role");
+    return std::string("none");
+  };
+  record(10s, Registered{0, 3600s, false, kPbx1});
+  EXPECT_EQ(role(), "primary");
+  // On the primary's second target the line is on a backup (the alert
+  // SipsentryLineOnBackup reads this), though its active server is the primary.
+  record(20s, Registered{0, 3600s, false, kPbx2, false});
+  EXPECT_EQ(role(), "backup");
+  expect_registered_on(0);
+  record(30s, Registered{1, 3600s, false, kPbx1, false});
+  EXPECT_EQ(role(), "backup");
+}
+
 TEST_F(LineMetricsTest, ActiveTargetIsOneSeriesWhateverTheRecordSet) {
   // 50 targets come and go: the line never has more than one series.
   for (int i = 0; i < 50; ++i) {

@@ -55,6 +55,20 @@ TEST(StatusBoard, AStateChangeMovesSinceAndTheRegisteredServerFollowsTheEvents) 
   EXPECT_EQ(desk.since, clock.now);
 }
 
+TEST(StatusBoard, OnThePrimarysSecondSrvTargetALineIsOnABackup) {
+  ManualClock clock;
+  StatusBoard board({}, clock.clock());
+  engine::LineSettings line = two_server_line("desk");
+  board.on_line_added(line);
+  engine::Target second{"pbx2.example.com", 5060, engine::Transport::kUdp};
+  board.on_event(line, state(LineState::kRegistering, LineState::kRegistered));
+  board.on_event(line, engine::Event{0ms, engine::Registered{0, 3600s, false, second, false}});
+  EXPECT_EQ(board.line("desk")->result.registered_server, 0u);
+  EXPECT_FALSE(board.line("desk")->result.on_primary());
+  board.on_event(line, engine::Event{0ms, engine::Registered{0, 3600s, false, std::nullopt, true}});
+  EXPECT_TRUE(board.line("desk")->result.on_primary());
+}
+
 TEST(StatusBoard, AConcurrentLinesServersFollowTheirRegistrations) {
   ManualClock clock;
   StatusBoard board({}, clock.clock());
