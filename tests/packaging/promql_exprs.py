@@ -31,6 +31,29 @@ def without_comparison(expr):
     return TRAILING_COMPARISON.sub("", expr)
 
 
+# A top-level `or`, with or without a matching clause.
+OR_OPERATOR = re.compile(r"\s+or(\s+on\s*\([^)]*\))?\s+")
+
+
+def alternatives(expr):
+    """The operands of the expression's top-level `or`s (outside any
+    parentheses), each a condition of its own; [expr] when it has none."""
+    depth, start, sides, i = 0, 0, [], 0
+    while i < len(expr):
+        if expr[i] in "({[":
+            depth += 1
+        elif expr[i] in ")}]":
+            depth -= 1
+        elif depth == 0:
+            match = OR_OPERATOR.match(expr, i)
+            if match:
+                sides.append(expr[start:i])
+                start = i = match.end()
+                continue
+        i += 1
+    return sides + [expr[start:]]
+
+
 def panel_targets(path):
     """(panel title, target) for every query of every panel."""
     with open(path, encoding="utf-8") as f:
