@@ -20,6 +20,16 @@ std::vector<const config::LineConfig*> addresses(const std::vector<config::LineC
   return pointers;
 }
 
+/// Whether `reloaded` may keep `running`'s registration: every key the same,
+/// but tls.expiry_warning, which only decides how a certificate reads (the
+/// certificate watch takes the new one) and never what the line sends.
+bool same_line(const config::LineConfig& running, const config::LineConfig& reloaded) {
+  if (running.tls.expiry_warning == reloaded.tls.expiry_warning) return running == reloaded;
+  config::LineConfig warned_as_before = reloaded;
+  warned_as_before.tls.expiry_warning = running.tls.expiry_warning;
+  return running == warned_as_before;
+}
+
 }  // namespace
 
 ReloadPlan plan_reload(const std::vector<const config::LineConfig*>& running,
@@ -28,9 +38,9 @@ ReloadPlan plan_reload(const std::vector<const config::LineConfig*>& running,
   auto before = by_name(running);
   for (const config::LineConfig& line : reloaded) {
     auto found = before.find(line.settings.name);
-    auto& list = found == before.end()    ? plan.added
-                 : *found->second == line ? plan.kept
-                                          : plan.restarted;
+    auto& list = found == before.end()             ? plan.added
+                 : same_line(*found->second, line) ? plan.kept
+                                                   : plan.restarted;
     list.push_back(line.settings.name);
   }
   auto after = by_name(addresses(reloaded));

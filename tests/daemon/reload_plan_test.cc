@@ -28,6 +28,17 @@ TEST(ReloadPlanTest, AnyChangeRestartsTheLineEvenOfThePasswordAlone) {
             (ReloadPlan{.restarted = {"a", "b"}}));
 }
 
+TEST(ReloadPlanTest, ACertificateWarningAloneKeepsTheLineButTlsVerificationRestartsIt) {
+  // tls.expiry_warning changes how a certificate reads, not what the line
+  // sends: the certificate watch takes the new one, the registration stays.
+  config::LineConfig warned_earlier = line("a");
+  warned_earlier.tls.expiry_warning = std::chrono::days(30);
+  config::LineConfig unverified = line("b");
+  unverified.tls.verify = false;
+  EXPECT_EQ(plan_reload({line("a"), line("b")}, {warned_earlier, unverified}),
+            (ReloadPlan{.kept = {"a"}, .restarted = {"b"}}));
+}
+
 TEST(ReloadPlanTest, NewLinesAreAddedAndMissingOnesRemovedByName) {
   EXPECT_EQ(plan_reload({line("a"), line("gone")}, {line("new"), line("a")}),
             (ReloadPlan{.kept = {"a"}, .added = {"new"}, .removed = {"gone"}}));
