@@ -169,7 +169,9 @@ void ResultCollector::record_call(LineResult& result, const engine::Event& event
 
 bool ResultCollector::decided(size_t index, const engine::LineEngine& engine) const {
   const LineResult& result = results_.at(index);
-  return engine.state() != engine::LineState::kRegistering &&
+  // A concurrent line's servers each register on their own: the line is
+  // decided once none of them is still registering.
+  return engine.state() != engine::LineState::kRegistering && !engine.register_attempts_out() &&
          std::ranges::all_of(result.servers, [](const ServerResult& s) { return s.probed; });
 }
 

@@ -190,8 +190,7 @@ void LineEngine::concurrent_state(std::optional<size_t> lost) {
   bool attempting =
       std::ranges::any_of(holdings_,
                           [](const Holding& h) { return h.phase == Holding::Phase::kFirst; }) ||
-      std::ranges::any_of(pending_,
-                          [](const auto& p) { return p.second.purpose == Purpose::kWalk; });
+      register_attempts_out();
   if (attempting) return set_state(LineState::kRegistering);
   Reason reason = lost ? holdings_[*lost].reason : Reason{};
   if (!reason.unavailable()) {

@@ -1,5 +1,6 @@
 #include "engine/line_engine.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace sipsentry::engine {
@@ -299,6 +300,11 @@ std::optional<size_t> LineEngine::registered_server() const {
 std::optional<Target> LineEngine::registered_target() const {
   if (!current_) return std::nullopt;
   return target_of(*current_);
+}
+
+bool LineEngine::register_attempts_out() const {
+  return std::ranges::any_of(pending_,
+                             [](const auto& p) { return p.second.purpose == Purpose::kWalk; });
 }
 
 Millis LineEngine::retry_after_until(size_t index) const {

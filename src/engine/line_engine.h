@@ -76,6 +76,10 @@ class LineEngine {
   bool stopped() const { return stopped_; }
   /// Requests sent and not yet finished (answered, failed or abandoned).
   size_t requests_in_flight() const { return pending_.size(); }
+  /// Whether a REGISTER that is no renewal is out: a walk's, or, with
+  /// redundancy: concurrent, a server's own attempt (while the line is
+  /// already registered elsewhere).
+  bool register_attempts_out() const;
   /// Dialogs whose CSeq the engine keeps: at most one a server (an SRV
   /// target: one a target of the walk, and one for a target that left
   /// while its Retry-After runs), plus a failback probe and a test call in

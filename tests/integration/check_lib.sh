@@ -13,9 +13,9 @@ expect_json() {
 # the environment; stdout in $work/NAME.out, stderr in $work/NAME.err, exit
 # status in $status.
 run_check() {
-  name=$1 config=$2; shift 2
-  LINE_PASSWORD=$password "$sipsentry" check -c "$config" "$@" \
-    >"$work/$name.out" 2>"$work/$name.err"
+  check_name=$1 check_config=$2; shift 2
+  LINE_PASSWORD=$password "$sipsentry" check -c "$check_config" "$@" \
+    >"$work/$check_name.out" 2>"$work/$check_name.err"
   status=$?
 }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # `sipsentry check` against two real Kamailio registrars on loopback: the
 # exit codes of spec.md §9 (both up 0, primary stopped 1, both stopped 2,
-# bad configuration 3), what the JSON and Nagios outputs say, --line, the
+# bad configuration 3), what the JSON and Nagios outputs say (a concurrent
+# line's registration with each server too), --line, the
 # un-REGISTER of the check's own binding as the primary received it, and no
 # password in any output.
 # Usage: check_test.sh SIPSENTRY
@@ -20,6 +21,13 @@ config="$work/check.yaml"
   line_yaml desk 1001 "$primary_port" "$backup_port"
   line_yaml hall 1002 "$primary_port" "$backup_port"
 } >"$config"
+# lobby registers with both servers at once (redundancy: concurrent).
+concurrent="$work/concurrent.yaml"
+{
+  config_head
+  line_yaml lobby 1003 "$primary_port" "$backup_port"
+  echo "    redundancy: concurrent"
+} >"$concurrent"
 
 # received NAME [METHOD]: the REGISTERs (or METHODs) the instance logged so far.
 received() { grep -c "received ${2:-REGISTER}" "$work/$1/log"; }
@@ -71,8 +79,24 @@ expect_output "text: its primary" "$work/text_ok.out" \
   "^  primary primary udp 127.0.0.1:$primary_port: up: REGISTER 200 in [0-9.]+m?s$"
 expect_output "text: the verdict" "$work/text_ok.out" "^OK: 1 line\(s\): 1 ok, 0 warning, 0 critical"
 
+# A concurrent line, both up: registered with both, on the primary.
+before=$(received backup)
+run_check concurrent_ok "$concurrent" --format json
+expect_exit "concurrent, both up: OK" 0 "$status"
+expect_json "concurrent, both up: on the primary, both servers holding a registration" \
+  "$work/concurrent_ok.out" \
+  '.lines[0].registered_server == "primary" and .lines[0].on_primary and ([.lines[0].servers[] | .holds_registration and .method == "REGISTER"] == [true, true])'
+expect_exit "concurrent, both up: the backup saw the line register and un-REGISTER" \
+  $((before + 4)) "$(received backup)"
+
 # Primary stopped: ICMP at once, every line on the backup.
 stop_kamailio primary
+run_check concurrent_warn "$concurrent"
+expect_exit "concurrent, primary stopped: WARNING" 1 "$status"
+expect_output "concurrent, primary stopped: the primary holds none" "$work/concurrent_warn.out" \
+  "^  primary primary udp 127.0.0.1:$primary_port: down: REGISTER icmp after [0-9.]+m?s; no registration$"
+expect_output "concurrent, primary stopped: the backup holds the line's" "$work/concurrent_warn.out" \
+  "^  backup backup udp 127.0.0.1:$backup_port: up: REGISTER 200 in [0-9.]+m?s; holds a registration$"
 run_check backup "$config" --format json
 expect_exit "primary stopped: WARNING" 1 "$status"
 expect_json "primary stopped: status warning" "$work/backup.out" '.status == "warning" and .exit_code == 1'
