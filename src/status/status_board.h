@@ -114,6 +114,8 @@ class StatusBoard : public daemon::EventObserver {
     std::optional<engine::TestCallSettings> test_call;
     std::vector<engine::Failover> call_failovers;  // of the test call under way
   };
+  /// A line's entry before any event.
+  static Entry new_entry(const engine::LineSettings& line, WallTime now);
   void apply(Entry& entry, const engine::Event& event, WallTime now);
   void apply_call(Entry& entry, const engine::TestCallFinished& finished);
 
