@@ -12,7 +12,7 @@ StatusBoard::Entry StatusBoard::new_entry(const engine::LineSettings& line, Wall
   return {.status = {.result = cli::initial_line_result(line),
                      .since = now,
                      .retry_after_until = {line.servers.size(), std::nullopt}},
-          .test_call = line.test_call,
+          .test_call = line.test_call ? cli::BoxedOptional(*line.test_call) : std::nullopt,
           .call_failovers = {}};
 }
 
