@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/boxed_optional.h"
 #include "daemon/event_observer.h"
 #include "engine/event.h"
 #include "engine/line_engine.h"
@@ -41,7 +42,7 @@ struct ServerResult {
   std::optional<engine::Target> target{};  // the SRV target it went to; nullopt without SRV
   // A TLS server's certificate chain, read in a handshake of its own (tls/);
   // nullopt for UDP and TCP servers, names resolved by SRV, and until read.
-  std::optional<tls::CertificateReading> certificate{};
+  BoxedOptional<tls::CertificateReading> certificate{};
   // redundancy: concurrent: whether it holds a registration of the line;
   // nullopt for a successive line, which holds one at registered_server.
   std::optional<bool> holds_registration{};
@@ -90,11 +91,11 @@ struct LineResult {
   // Registered on servers[0], but not on its first SRV target: the line is
   // on a backup there, as a phone would be (LineEngine::on_primary()).
   bool off_primary_target = false;
-  std::optional<engine::Failover> failover{};  // the walk left the primary
+  BoxedOptional<engine::Failover> failover{};  // the walk left the primary
   std::vector<ServerResult> servers{};
   bool timed_out =
       false;  // still undecided, or its call not over, when the check's timeout ran out
-  std::optional<CallResult> call{};  // with --call only
+  BoxedOptional<CallResult> call{};  // with --call only
 
   /// Registered where the line belongs: the primary, or its first SRV target.
   bool on_primary() const { return registered_server == 0 && !off_primary_target; }

@@ -44,9 +44,29 @@ std::string now_utc() {
   return text;
 }
 
-/// The level and fields of one event; servers are named as in metrics, and
-/// an SRV target, when there is one, follows its server in a field of its
-/// own ("target=HOST:PORT;transport=udp").
+/// The level of one event, known before its fields are made: an event
+/// below the configured level (every single request's at the default info)
+/// costs no text, where the log and the status board had made the fields
+/// of every event and then dropped those of every request.
+struct LevelOf {
+  const engine::LineSettings& line;
+  LogLevel operator()(const engine::Registered& e) const {
+    return e.refresh ? LogLevel::kDebug : LogLevel::kInfo;
+  }
+  LogLevel operator()(const engine::RegisterFailure&) const { return LogLevel::kError; }
+  LogLevel operator()(const engine::RequestFinished&) const { return LogLevel::kDebug; }
+  LogLevel operator()(const engine::TestCallFinished& e) const {
+    // A call that did not end as expected is worth a warning.
+    std::optional<int> expected = line.test_call ? line.test_call->expected_status : std::nullopt;
+    return ended_as_expected(e, expected) ? LogLevel::kInfo : LogLevel::kWarn;
+  }
+  // State changes, failovers, failbacks and failback probes.
+  LogLevel operator()(const auto&) const { return LogLevel::kInfo; }
+};
+
+/// The fields of one event; servers are named as in metrics, and an SRV
+/// target, when there is one, follows its server in a field of its own
+/// ("target=HOST:PORT;transport=udp").
 struct Describer {
   const engine::LineSettings& line;
   std::string server(size_t index) const { return line.servers.at(index).name; }
@@ -58,59 +78,58 @@ struct Describer {
       fields.emplace_back(key == "server" ? "target" : key + "_target", target->describe());
   }
 
-  std::pair<LogLevel, Fields> operator()(const engine::StateChanged& e) const {
+  Fields operator()(const engine::StateChanged& e) const {
     Fields fields{{"event", "state"}, {"from", to_string(e.from)}, {"to", to_string(e.to)}};
     if (e.reason) fields.emplace_back("reason", e.reason->label());
-    return {LogLevel::kInfo, fields};
+    return fields;
   }
-  std::pair<LogLevel, Fields> operator()(const engine::Registered& e) const {
+  Fields operator()(const engine::Registered& e) const {
     Fields fields{{"event", e.refresh ? "refreshed" : "registered"}};
     add_server(fields, "server", e.server, e.target);
     fields.emplace_back("expires", seconds(e.expires));
-    return {e.refresh ? LogLevel::kDebug : LogLevel::kInfo, fields};
+    return fields;
   }
-  std::pair<LogLevel, Fields> operator()(const engine::ServerRegistration& e) const {
+  Fields operator()(const engine::ServerRegistration& e) const {
     Fields fields{{"event", e.held ? "server_registered" : "server_unregistered"}};
     add_server(fields, "server", e.server, e.target);
     if (e.reason) fields.emplace_back("reason", e.reason->label());
-    return {LogLevel::kInfo, fields};
+    return fields;
   }
-  std::pair<LogLevel, Fields> operator()(const engine::Failover& e) const {
+  Fields operator()(const engine::Failover& e) const {
     Fields fields{{"event", "failover"}};
     add_server(fields, "from", e.from, e.from_target);
     add_server(fields, "to", e.to, e.to_target);
     fields.insert(fields.end(), {{"method", to_string(e.method)},
                                  {"reason", e.reason.label()},
                                  {"detection", seconds(e.detection)}});
-    return {LogLevel::kInfo, fields};
+    return fields;
   }
-  std::pair<LogLevel, Fields> operator()(const engine::Failback& e) const {
+  Fields operator()(const engine::Failback& e) const {
     Fields fields{{"event", "failback"}};
     add_server(fields, "from", e.from, e.from_target);
     add_server(fields, "to", e.to, e.to_target);
-    return {LogLevel::kInfo, fields};
+    return fields;
   }
-  std::pair<LogLevel, Fields> operator()(const engine::FailbackProbe& e) const {
+  Fields operator()(const engine::FailbackProbe& e) const {
     Fields fields{{"event", "failback_probe"}, {"result", to_string(e.result)}};
     if (e.reason) fields.emplace_back("reason", e.reason->label());
-    return {LogLevel::kInfo, fields};
+    return fields;
   }
-  std::pair<LogLevel, Fields> operator()(const engine::RegisterFailure& e) const {
-    return {LogLevel::kError,
-            {{"event", "register_failure"},
-             {"reason", e.last_reason.label()},
-             {"retry_in", seconds(e.retry_in)}}};
+  Fields operator()(const engine::RegisterFailure& e) const {
+    return {{"event", "register_failure"},
+            {"reason", e.last_reason.label()},
+            {"retry_in", seconds(e.retry_in)}};
   }
-  std::pair<LogLevel, Fields> operator()(const engine::RequestFinished& e) const {
+  Fields operator()(const engine::RequestFinished& e) const {
     Fields fields{{"event", "request"}};
     add_server(fields, "server", e.server, e.target);
     fields.insert(fields.end(), {{"method", to_string(e.method)},
                                  {"outcome", e.outcome},
                                  {"duration", seconds(e.duration)}});
     if (e.status) fields.emplace_back("status", std::to_string(e.status));
-    return {LogLevel::kDebug, fields};
+    return fields;
   }
-  std::pair<LogLevel, Fields> operator()(const engine::TestCallFinished& e) const {
+  Fields operator()(const engine::TestCallFinished& e) const {
     Fields fields{{"event", "test_call"}, {"result", e.result}};
     if (e.invite_server) fields.emplace_back("invite_server", server(*e.invite_server));
     if (e.bye_server) fields.emplace_back("bye_server", server(*e.bye_server));
@@ -118,9 +137,7 @@ struct Describer {
       fields.emplace_back("post_dial_delay", seconds(*e.setup_to_first_18x));
     if (e.setup_to_answer) fields.emplace_back("setup", seconds(*e.setup_to_answer));
     if (e.cancelled) fields.emplace_back("cancelled", "true");
-    // A call that did not end as expected is worth a warning.
-    std::optional<int> expected = line.test_call ? line.test_call->expected_status : std::nullopt;
-    return {ended_as_expected(e, expected) ? LogLevel::kInfo : LogLevel::kWarn, fields};
+    return fields;
   }
 };
 
@@ -135,12 +152,13 @@ LogLevel parse_log_level(const std::string& name) {
 
 namespace {
 
-/// The event's level and fields, its line first.
-std::pair<LogLevel, Fields> fields_of(const engine::LineSettings& line,
-                                      const engine::Event& event) {
-  auto described = std::visit(Describer{line}, event.what);
-  described.second.insert(described.second.begin(), {"line", line.name});
-  return described;
+/// The event's fields, its line first.
+Fields fields_of(const engine::LineSettings& line, const engine::Event& event) {
+  Fields fields{{"line", line.name}};
+  Fields described = std::visit(Describer{line}, event.what);
+  fields.insert(fields.end(), std::make_move_iterator(described.begin()),
+                std::make_move_iterator(described.end()));
+  return fields;
 }
 
 /// " key=value …" in logfmt.
@@ -156,15 +174,23 @@ const char* EventLog::level_name(LogLevel level) {
   return name_of(level);
 }
 
+LogLevel EventLog::level_of(const engine::LineSettings& line, const engine::Event& event) {
+  return std::visit(LevelOf{line}, event.what);
+}
+
+std::string EventLog::text_of(const engine::LineSettings& line, const engine::Event& event) {
+  return logfmt_fields(fields_of(line, event)).substr(1);
+}
+
 std::pair<LogLevel, std::string> EventLog::describe(const engine::LineSettings& line,
                                                     const engine::Event& event) {
-  auto [level, fields] = fields_of(line, event);
-  return {level, logfmt_fields(fields).substr(1)};
+  return {level_of(line, event), text_of(line, event)};
 }
 
 void EventLog::on_event(const engine::LineSettings& line, const engine::Event& event) {
-  auto [level, fields] = fields_of(line, event);
+  LogLevel level = level_of(line, event);
   if (level < level_) return;
+  Fields fields = fields_of(line, event);
   if (format_ == Format::kJson) {
     nlohmann::ordered_json out = {{"ts", now_utc()}, {"level", name_of(level)}};
     for (const auto& [key, value] : fields) out[key] = value;

@@ -37,6 +37,11 @@ class EventLog : public EventObserver {
   /// status page shows the recent events so.
   static std::pair<LogLevel, std::string> describe(const engine::LineSettings& line,
                                                    const engine::Event& event);
+  /// describe()'s level alone, without making the text: cheap, so that an
+  /// event below a level is dropped before its text is made.
+  static LogLevel level_of(const engine::LineSettings& line, const engine::Event& event);
+  /// describe()'s text alone.
+  static std::string text_of(const engine::LineSettings& line, const engine::Event& event);
   /// "trace", "debug", "info", "warn", "error".
   static const char* level_name(LogLevel level);
   /// A message that is not an engine event (start-up, shutdown, errors).

@@ -62,9 +62,10 @@ class Service {
   status::StatusBoard status_board_{
       [](const engine::LineSettings& line,
          const engine::Event& event) -> std::optional<status::StatusBoard::Described> {
-        auto [level, text] = EventLog::describe(line, event);
-        if (level < LogLevel::kInfo) return std::nullopt;
-        return status::StatusBoard::Described{EventLog::level_name(level), std::move(text)};
+        LogLevel level = EventLog::level_of(line, event);
+        if (level < LogLevel::kInfo) return std::nullopt;  // before any text is made
+        return status::StatusBoard::Described{EventLog::level_name(level),
+                                              EventLog::text_of(line, event)};
       }};
   ObserverList observers_{{&log_, &metrics_observer_, &status_board_}};
   probe::ProbeHandler probes_;  // /probe: its probes run on the agent's loop

@@ -8,12 +8,16 @@ namespace sipsentry::status {
 StatusBoard::StatusBoard(Describe describe, Clock clock)
     : describe_(std::move(describe)), clock_(std::move(clock)) {}
 
+StatusBoard::Entry StatusBoard::new_entry(const engine::LineSettings& line, WallTime now) {
+  return {.status = {.result = cli::initial_line_result(line),
+                     .since = now,
+                     .retry_after_until = {line.servers.size(), std::nullopt}},
+          .test_call = line.test_call ? cli::BoxedOptional(*line.test_call) : std::nullopt,
+          .call_failovers = {}};
+}
+
 void StatusBoard::on_line_added(const engine::LineSettings& line) {
-  Entry entry{.status = {.result = cli::initial_line_result(line),
-                         .since = clock_(),
-                         .retry_after_until = {line.servers.size(), std::nullopt}},
-              .test_call = line.test_call,
-              .call_failovers = {}};
+  Entry entry = new_entry(line, clock_());
   std::lock_guard lock(mutex_);
   lines_.insert_or_assign(line.name, std::move(entry));
 }
@@ -28,14 +32,11 @@ void StatusBoard::on_event(const engine::LineSettings& line, const engine::Event
   // The text is made before the lock is taken: the HTTP threads wait for
   // the copy into the ring only.
   std::optional<Described> described = describe_ ? describe_(line, event) : std::nullopt;
-  bool known = false;
-  {
-    std::lock_guard lock(mutex_);
-    known = lines_.contains(line.name);
-  }
-  if (!known) on_line_added(line);  // only this thread adds lines
+  // One lock and one look-up an event: this runs for every request of every line.
   std::lock_guard lock(mutex_);
-  apply(lines_.find(line.name)->second, event, now);
+  auto found = lines_.find(line.name);
+  if (found == lines_.end()) found = lines_.emplace(line.name, new_entry(line, now)).first;
+  apply(found->second, event, now);
   if (!described) return;
   events_.push_back(
       {next_sequence_++, now, line.name, std::move(described->level), std::move(described->text)});

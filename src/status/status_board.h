@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/boxed_optional.h"
 #include "cli/check_result.h"
 #include "daemon/event_observer.h"
 
@@ -35,8 +36,8 @@ struct LineSwitch {
 /// server's Retry-After keeps the line away from it.
 struct LineStatus {
   cli::LineResult result{};
-  WallTime since{};  // the last state change, or when the line started
-  std::optional<LineSwitch> last_switch{};
+  WallTime since{};                              // the last state change, or when the line started
+  cli::BoxedOptional<LineSwitch> last_switch{};  // most lines never switch
   std::vector<std::optional<WallTime>> retry_after_until{};  // one per server
 };
 
@@ -111,9 +112,11 @@ class StatusBoard : public daemon::EventObserver {
  private:
   struct Entry {
     LineStatus status;
-    std::optional<engine::TestCallSettings> test_call;
-    std::vector<engine::Failover> call_failovers;  // of the test call under way
+    cli::BoxedOptional<engine::TestCallSettings> test_call;  // most lines have none
+    std::vector<engine::Failover> call_failovers;            // of the test call under way
   };
+  /// A line's entry before any event.
+  static Entry new_entry(const engine::LineSettings& line, WallTime now);
   void apply(Entry& entry, const engine::Event& event, WallTime now);
   void apply_call(Entry& entry, const engine::TestCallFinished& finished);
 

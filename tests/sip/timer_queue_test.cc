@@ -67,6 +67,24 @@ TEST_F(TimerQueueTest, ACancelledTimerNeverRunsAndCancellingTwiceOrAfterFiringDo
   EXPECT_EQ(queue_.size(), 0u);
 }
 
+TEST_F(TimerQueueTest, AStaleIdCancelsNothingWhenItsPlaceServesANewerTimer) {
+  // A line cancels the budget timer of a request already answered, long
+  // after that timer fired and another took its place.
+  TimerQueue::Id fired = add(1, "fired");
+  queue_.run_due(at(1));
+  TimerQueue::Id cancelled = add(2, "cancelled");
+  queue_.cancel(cancelled);
+  TimerQueue::Id newer = add(3, "newer");
+  EXPECT_NE(newer, fired);
+  EXPECT_NE(newer, cancelled);
+  EXPECT_NE(newer, 0u);
+  queue_.cancel(fired);
+  queue_.cancel(cancelled);
+  EXPECT_EQ(queue_.size(), 1u);
+  queue_.run_due(at(3));
+  EXPECT_EQ(fired_, (std::vector<std::string>{"fired", "newer"}));
+}
+
 TEST_F(TimerQueueTest, ACallbackMayCancelATimerDueInTheSameRun) {
   TimerQueue::Id later = 0;
   queue_.add(at(1), [&] { queue_.cancel(later); });

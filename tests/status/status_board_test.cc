@@ -110,6 +110,26 @@ TEST(StatusBoard, AFailoverAndAFailbackAreTheLastSwitchWithTheirTime) {
   EXPECT_EQ(move.at, clock.now);
 }
 
+TEST(StatusBoard, ALineReadEarlierKeepsWhatItSawWhenTheLineSwitchesAgain) {
+  // An HTTP thread renders its copy outside the lock while the event loop
+  // goes on: the copy's failover and last switch are its own.
+  ManualClock clock;
+  StatusBoard board({}, clock.clock());
+  engine::LineSettings line = two_server_line("desk");
+  register_line(board, line, 1);
+  LineStatus before = *board.line("desk");
+  clock.now += 30s;
+  board.on_event(line, {.what = engine::Failback{.from = 1, .to = 0}});
+  board.on_event(
+      line, {.what = engine::Failover{.from = 0, .to = 1, .method = engine::Method::kOptions}});
+  ASSERT_TRUE(before.last_switch);
+  EXPECT_FALSE(before.last_switch->failback);
+  EXPECT_EQ(before.last_switch->at, clock.now - 30s);
+  ASSERT_TRUE(before.result.failover);
+  EXPECT_EQ(before.result.failover->method, engine::Method::kRegister);
+  EXPECT_EQ(board.line("desk")->result.failover->method, engine::Method::kOptions);
+}
+
 TEST(StatusBoard, ARetryAfterKeepsItsServerEmbargoedUntilThen) {
   ManualClock clock;
   StatusBoard board({}, clock.clock());
