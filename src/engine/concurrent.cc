@@ -52,8 +52,7 @@ void LineEngine::on_entry_timer(TimerId id) {
       if (holdings_[entry].phase != Phase::kRegistered) return;
       start_timer(TimerKind::kKeepalive, settings_.keepalive_interval, entry);
       SlotId place = holdings_[entry].place;
-      for (const auto& [request_id, request] : pending_)
-        if (request.purpose == Purpose::kKeepalive && request.server == place) return;
+      if (out_to(Purpose::kKeepalive, place)) return;  // the last one is still out
       send(Purpose::kKeepalive, Method::kOptions, place, kOneOff, BudgetKind::kNonLast);
       return;
     }
@@ -118,17 +117,8 @@ void LineEngine::lose(size_t entry, Method method, const Reason& reason, Millis 
   holding.detection = detection;
   cancel_timer(TimerKind::kRefresh, entry);
   cancel_timer(TimerKind::kKeepalive, entry);
-  for (auto it = pending_.begin(); it != pending_.end();) {
-    bool upkeep =
-        it->second.purpose == Purpose::kRefresh || it->second.purpose == Purpose::kKeepalive;
-    if (!upkeep || it->second.server != place) {
-      ++it;
-      continue;
-    }
-    out_.push_back(AbandonRequest{it->first});
-    cancel_timer(TimerKind::kBudget, it->first);
-    it = pending_.erase(it);
-  }
+  abandon(Purpose::kRefresh, place);
+  abandon(Purpose::kKeepalive, place);
   // The next attempt goes to the entry's next SRV target: one target a
   // retry, round the set, as a walk within the entry.
   std::vector<SlotId> places = places_of(entry);

@@ -232,9 +232,9 @@ void LineEngine::dispatch(const Pending& request, const Verdict& verdict, const 
   }
 }
 
-void LineEngine::abandon(Purpose purpose) {
+void LineEngine::abandon(Purpose purpose, std::optional<SlotId> server) {
   for (auto it = pending_.begin(); it != pending_.end();) {
-    if (it->second.purpose != purpose) {
+    if (it->second.purpose != purpose || (server && it->second.server != *server)) {
       ++it;
       continue;
     }
@@ -300,6 +300,12 @@ std::optional<size_t> LineEngine::registered_server() const {
 std::optional<Target> LineEngine::registered_target() const {
   if (!current_) return std::nullopt;
   return target_of(*current_);
+}
+
+bool LineEngine::out_to(Purpose purpose, SlotId server) const {
+  return std::ranges::any_of(pending_, [purpose, server](const auto& p) {
+    return p.second.purpose == purpose && p.second.server == server;
+  });
 }
 
 bool LineEngine::register_attempts_out() const {

@@ -160,7 +160,10 @@ class LineEngine {
   void answer_challenge(const Pending& request);
   void timed_out(RequestId id);
   void dispatch(const Pending& request, const Verdict& verdict, const Outcome& outcome);
-  void abandon(Purpose purpose);
+  /// Abandons every request out for `purpose` (only those to `server`, when given).
+  void abandon(Purpose purpose, std::optional<SlotId> server = {});
+  /// Whether a request for `purpose` to `server` is still out.
+  bool out_to(Purpose purpose, SlotId server) const;
   void start_timer(TimerKind kind, Millis delay, uint64_t key = 0);
   void cancel_timer(TimerKind kind, uint64_t key = 0);
   template <typename T>

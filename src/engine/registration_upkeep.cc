@@ -40,8 +40,7 @@ void LineEngine::on_refresh_outcome(const Pending& request, const Verdict& verdi
 void LineEngine::on_keepalive_timer() {
   if (!current_) return;
   start_timer(TimerKind::kKeepalive, settings_.keepalive_interval);
-  for (const auto& [id, request] : pending_)
-    if (request.purpose == Purpose::kKeepalive) return;  // the last one is still out
+  if (out_to(Purpose::kKeepalive, *current_)) return;  // the last one is still out
   send(Purpose::kKeepalive, Method::kOptions, *current_, kOneOff, BudgetKind::kNonLast);
 }
 
